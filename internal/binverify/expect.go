@@ -1,0 +1,40 @@
+// Package binverify checks that a built binary is what its target platform
+// needs: the right executable format, machine, word size and byte order, and
+// static linking when it was asked for. It reads headers only and has no
+// Dagger dependency, so the rules are unit-tested on real Go binaries.
+package binverify
+
+import (
+	"debug/elf"
+	"debug/macho"
+)
+
+// Format is an executable file format.
+type Format string
+
+const (
+	FormatELF   Format = "ELF"
+	FormatPE    Format = "PE"
+	FormatMachO Format = "Mach-O"
+)
+
+// Expect describes the binary a target platform runs. Only the fields of the
+// chosen Format are read.
+type Expect struct {
+	Format Format
+
+	// ELF (linux and the BSDs).
+	Machine elf.Machine
+	Class   elf.Class
+	Data    elf.Data
+
+	// PE (windows).
+	PEMachine uint16 // pe.IMAGE_FILE_MACHINE_*
+
+	// Mach-O (darwin).
+	MachOCPU macho.Cpu
+
+	// Static asks for a statically linked ELF binary: no program
+	// interpreter and no needed shared libraries.
+	Static bool
+}
