@@ -1,0 +1,30 @@
+package gomodule
+
+import (
+	"fmt"
+	"strings"
+)
+
+// MainPackagesCommand lists the import paths of the module's main packages,
+// one a line, for ParseMainPackages. Non-main packages print an empty line.
+func MainPackagesCommand() []string {
+	return []string{"go", "list", "-f", `{{if eq .Name "main"}}{{.ImportPath}}{{end}}`, "./..."}
+}
+
+// ParseMainPackages returns the non-empty trimmed lines of the
+// MainPackagesCommand output, in order.
+func ParseMainPackages(goListOutput string) []string {
+	var packages []string
+	for _, line := range strings.Split(goListOutput, "\n") {
+		if pkg := strings.TrimSpace(line); pkg != "" {
+			packages = append(packages, pkg)
+		}
+	}
+	return packages
+}
+
+// NoMainPackageError is returned when a module such as a library has nothing
+// to build into a binary.
+func NoMainPackageError(module string) error {
+	return fmt.Errorf("%w: %s has no main package to build", ErrInvalidModule, module)
+}
