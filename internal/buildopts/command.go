@@ -1,0 +1,108 @@
+package buildopts
+
+import (
+	"sort"
+	"strings"
+)
+
+// Stamp is the version information linked into binaries with -X, from the
+// source's git revision when there is one.
+type Stamp struct {
+	Version  string // git describe, or the user's --version
+	Revision string // full commit hash
+	Date     string // commit time, RFC 3339 UTC
+}
+
+// stampSymbols are the variables set with -X. They follow the GoReleaser
+// convention (main.version, main.commit, main.date) that most Go command
+// line tools already declare; -X on a symbol a program lacks is a no-op.
+var stampSymbols = []struct {
+	symbol string
+	value  func(Stamp) string
+}{
+	{"main.version", func(s Stamp) string { return s.Version }},
+	{"main.commit", func(s Stamp) string { return s.Revision }},
+	{"main.date", func(s Stamp) string { return s.Date }},
+}
+
+// LinkerFlags is the -ldflags value: reproducible (-buildid= empties the build
+// ID, which otherwise hashes paths), stamped, static when asked, then the
+// user's flags last so they win.
+func (o Options) LinkerFlags(stamp Stamp) string {
+	flags := []string{"-buildid="}
+	for _, s := range stampSymbols {
+		if v := s.value(stamp); v != "" {
+			flags = append(flags, "-X", quoteLdflag(s.symbol+"="+v))
+		}
+	}
+	if o.Cgo && o.Static {
+		// The external linker produces the binary when cgo is on: ask it
+		// for a static one.
+		flags = append(flags, "-linkmode=external", "-extldflags=-static")
+	}
+	flags = append(flags, o.Ldflags...)
+	return strings.Join(flags, " ")
+}
+
+// quoteLdflag quotes a flag the way the go command splits -ldflags
+// (cmd/internal/quoted): single quotes when it holds spaces.
+func quoteLdflag(s string) string {
+	if !strings.ContainsAny(s, " \t'\"") {
+		return s
+	}
+	if !strings.Contains(s, "'") {
+		return "'" + s + "'"
+	}
+	return `"` + s + `"`
+}
+
+// BuildTags are the -tags: the user's, plus netgo and osusergo for static
+// cgo builds so the resolver and user lookups do not need glibc's NSS at run
+// time. Sorted and deduplicated so the command line is stable.
+func (o Options) BuildTags() []string {
+	tags := append([]string(nil), o.Tags...)
+	if o.Cgo && o.Static {
+		tags = append(tags, "netgo", "osusergo")
+	}
+	sort.Strings(tags)
+	out := tags[:0]
+	for i, t := range tags {
+		if i == 0 || t != tags[i-1] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// GoBuild is the go build command line writing every binary of packages into
+// outDir. buildVCS says whether the source has version control information
+// go can stamp (it fails without a git checkout when forced on).
+func (o Options) GoBuild(outDir string, packages []string, stamp Stamp, buildVCS bool) []string {
+	args := []string{"go", "build", "-trimpath"}
+	if buildVCS {
+		args = append(args, "-buildvcs=true")
+	} else {
+		args = append(args, "-buildvcs=false")
+	}
+	if tags := o.BuildTags(); len(tags) > 0 {
+		args = append(args, "-tags", strings.Join(tags, ","))
+	}
+	args = append(args, "-ldflags", o.LinkerFlags(stamp))
+	// A trailing slash makes -o a directory for one package or many.
+	args = append(args, "-o", strings.TrimSuffix(outDir, "/")+"/")
+	return append(args, packages...)
+}
+
+// ListMainPackages is the go list command printing the import path of every
+// main package matched by the patterns (all of the module by default).
+func (o Options) ListMainPackages() []string {
+	args := []string{"go", "list"}
+	if tags := o.BuildTags(); len(tags) > 0 {
+		args = append(args, "-tags", strings.Join(tags, ","))
+	}
+	args = append(args, "-f", `{{if eq .Name "main"}}{{.ImportPath}}{{end}}`)
+	if len(o.Packages) == 0 {
+		return append(args, "./...")
+	}
+	return append(args, o.Packages...)
+}
