@@ -5,14 +5,8 @@ import (
 	"strings"
 )
 
-// MainPackagesCommand lists the import paths of the module's main packages,
-// one a line, for ParseMainPackages. Non-main packages print an empty line.
-func MainPackagesCommand() []string {
-	return []string{"go", "list", "-f", `{{if eq .Name "main"}}{{.ImportPath}}{{end}}`, "./..."}
-}
-
-// ParseMainPackages returns the non-empty trimmed lines of the
-// MainPackagesCommand output, in order.
+// ParseMainPackages returns the non-empty trimmed lines of go list output
+// printing main packages (buildopts.Options.ListMainPackages), in order.
 func ParseMainPackages(goListOutput string) []string {
 	var packages []string
 	for _, line := range strings.Split(goListOutput, "\n") {

@@ -6,13 +6,6 @@ import (
 	"testing"
 )
 
-func TestMainPackagesCommand(t *testing.T) {
-	want := []string{"go", "list", "-f", `{{if eq .Name "main"}}{{.ImportPath}}{{end}}`, "./..."}
-	if got := MainPackagesCommand(); !reflect.DeepEqual(got, want) {
-		t.Fatalf("MainPackagesCommand() = %q, want %q", got, want)
-	}
-}
-
 func TestParseMainPackages(t *testing.T) {
 	tests := []struct {
 		name string

@@ -89,13 +89,3 @@ func specError(s, reason, examplePath string) error {
 func (s Spec) String() string {
 	return s.Path + "@" + s.Version
 }
-
-// DirName is a single path element for a checkout directory:
-// "github.com_coredns_coredns@v1.11.3". '/' becomes '_' and the rest is kept
-// for readability; module paths and versions contain only letters, digits
-// and "-._~+@", which are safe in file names and need no shell quoting. Two
-// paths that differ only by '/' versus '_' would collide, which is acceptable
-// because one build checks out one module.
-func (s Spec) DirName() string {
-	return strings.ReplaceAll(s.Path, "/", "_") + "@" + s.Version
-}

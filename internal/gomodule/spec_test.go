@@ -75,26 +75,3 @@ func TestSpecErrorExampleUsesGivenPath(t *testing.T) {
 		t.Fatalf("error = %v, want an example for the same module path", err)
 	}
 }
-
-func TestSpecDirName(t *testing.T) {
-	tests := []struct {
-		in   Spec
-		want string
-	}{
-		{Spec{"github.com/coredns/coredns", "v1.11.3"}, "github.com_coredns_coredns@v1.11.3"},
-		{Spec{"github.com/x/y/v2", "v2.0.0"}, "github.com_x_y_v2@v2.0.0"},
-		{Spec{"github.com/Azure/go-autorest", "v14.2.0+incompatible"}, "github.com_Azure_go-autorest@v14.2.0+incompatible"},
-		{Spec{"golang.org/x/mod", "v0.0.0-20191109021931-daa7c04131f5"}, "golang.org_x_mod@v0.0.0-20191109021931-daa7c04131f5"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.want, func(t *testing.T) {
-			got := tt.in.DirName()
-			if got != tt.want {
-				t.Fatalf("DirName() = %q, want %q", got, tt.want)
-			}
-			if strings.ContainsAny(got, "/\\ \t\n'\"$`*?") {
-				t.Fatalf("DirName() = %q contains a separator or shell-special character", got)
-			}
-		})
-	}
-}
