@@ -1,0 +1,298 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"dagger/go-build/internal/buildopts"
+	"dagger/go-build/internal/cgoenv"
+	"dagger/go-build/internal/dagger"
+	"dagger/go-build/internal/gomodule"
+	"dagger/go-build/internal/platform"
+)
+
+const (
+	srcDir       = "/src"
+	outDir       = "/out"
+	goModCache   = "/go/pkg/mod"
+	goBuildCache = "/root/.cache/go-build"
+)
+
+// Build compiles the source's command binaries for one platform and returns
+// them, stripped and verified, in a directory (export it with
+// `export --path ./bin`). The compiler runs on the engine's own platform
+// with the target's environment; cgo code is compiled by clang against the
+// target's C libraries.
+func (m *GoBuild) Build(
+	ctx context.Context,
+	// Target platform: a short name (amd64, arm64, arm, armv7, armv6, armv5,
+	// 386, ppc64le, s390x, riscv64, amd64v3, ...) or a platform string
+	// (linux/arm/v7, linux/amd64/v3, windows/amd64, darwin/arm64).
+	// Default: the engine's own platform.
+	// +optional
+	arch string,
+) (*dagger.Directory, error) {
+	t, err := m.target(ctx, arch)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := m.plan(ctx, []platform.Target{t})
+	if err != nil {
+		return nil, err
+	}
+	return plan.binaries(ctx, t, m.Static)
+}
+
+// Builder returns the container a target is compiled in, with the source at
+// /src, the module cache warm and the target environment applied (for a look
+// around with `terminal`).
+func (m *GoBuild) Builder(
+	ctx context.Context,
+	// Target platform, as for build. Default: the engine's own platform.
+	// +optional
+	arch string,
+) (*dagger.Container, error) {
+	t, err := m.target(ctx, arch)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := m.plan(ctx, []platform.Target{t})
+	if err != nil {
+		return nil, err
+	}
+	return plan.targetContainer(ctx, t)
+}
+
+// TargetEnv prints the environment a target is compiled with: GOOS, GOARCH,
+// GOARM..., and with cgo CC, CGO_LDFLAGS and pkg-config paths.
+func (m *GoBuild) TargetEnv(
+	// Target platform, as for build.
+	arch string,
+) (string, error) {
+	t, err := platform.Parse(arch)
+	if err != nil {
+		return "", err
+	}
+	if err := m.checkTarget(t); err != nil {
+		return "", err
+	}
+	lines := t.GoEnv()
+	if m.Cgo {
+		for _, kv := range (cgoenv.Builder{Distro: cgoenv.Debian}).Env(t) {
+			lines = append(lines, kv[0]+"="+kv[1])
+		}
+	} else {
+		lines = append(lines, "CGO_ENABLED=0")
+	}
+	return strings.Join(lines, "\n") + "\n", nil
+}
+
+// Platforms lists the target platforms go-build accepts.
+func (m *GoBuild) Platforms() []string {
+	return platform.Supported()
+}
+
+// target parses arch, defaulting to the engine's platform, and checks it
+// against the configuration.
+func (m *GoBuild) target(ctx context.Context, arch string) (platform.Target, error) {
+	if arch == "" {
+		return m.nativeTarget(ctx)
+	}
+	t, err := platform.Parse(arch)
+	if err != nil {
+		return platform.Target{}, err
+	}
+	return t, m.checkTarget(t)
+}
+
+// checkTarget rejects combinations that cannot work, before any container
+// work.
+func (m *GoBuild) checkTarget(t platform.Target) error {
+	if m.Cgo && !t.CgoSupported() {
+		return fmt.Errorf("cgo cross-compilation for %s is not supported (cgo builds target Linux): turn cgo off to build it as pure Go", t)
+	}
+	if m.Mode == BuildModeEmulate && !t.IsLinux() {
+		return fmt.Errorf("EMULATE runs the build in a %s container, and only Linux containers exist: use CROSS", t)
+	}
+	return nil
+}
+
+func (m *GoBuild) nativeTarget(ctx context.Context) (platform.Target, error) {
+	p, err := dag.DefaultPlatform(ctx)
+	if err != nil {
+		return platform.Target{}, err
+	}
+	t, err := platform.Parse(string(p))
+	if err != nil {
+		return platform.Target{}, fmt.Errorf("the engine's platform %q: %w", p, err)
+	}
+	return t, nil
+}
+
+// buildPlan is what every target of one call shares: the prepared builder
+// (source, caches, modules downloaded once) and the version stamp.
+type buildPlan struct {
+	m        *GoBuild
+	native   platform.Target
+	src      *dagger.Directory
+	prepared *dagger.Container // nil in EMULATE mode: each target prepares its own
+	stamp    buildopts.Stamp
+	vcs      bool
+	remote   string
+	commitTS string
+}
+
+// plan prepares the shared part of a build for targets. The module download
+// runs before any target-specific environment is applied, so one download,
+// and one cache key, serves every target.
+func (m *GoBuild) plan(ctx context.Context, targets []platform.Target) (*buildPlan, error) {
+	for _, t := range targets {
+		if err := m.checkTarget(t); err != nil {
+			return nil, err
+		}
+	}
+	native, err := m.nativeTarget(ctx)
+	if err != nil {
+		return nil, err
+	}
+	builder := m.builder(native)
+	src, err := m.source(ctx, builder)
+	if err != nil {
+		return nil, err
+	}
+	p := &buildPlan{m: m, native: native, src: src}
+	if err := p.readStamp(ctx, builder.WithMountedDirectory(srcDir, src).WithWorkdir(srcDir)); err != nil {
+		return nil, err
+	}
+	if m.Mode == BuildModeCross {
+		p.prepared = withSource(builder, src)
+	}
+	return p, nil
+}
+
+// builder is the builder image (or ready-made toolchain) on platform p, with
+// the Go caches mounted. GOCACHE is per builder platform; the module cache is
+// shared by all.
+func (m *GoBuild) builder(p platform.Target) *dagger.Container {
+	var ctr *dagger.Container
+	if m.BuilderContainer != nil && m.Mode == BuildModeCross {
+		ctr = m.BuilderContainer
+	} else {
+		ctr = dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(p.String())}).From(m.builderImage())
+	}
+	return ctr.
+		WithMountedCache(goModCache, dag.CacheVolume(m.cacheName("gomod"))).
+		WithMountedCache(goBuildCache, dag.CacheVolume(m.cacheName("gocache-"+p.Name()))).
+		WithEnvVariable("GOMODCACHE", goModCache).
+		WithEnvVariable("GOCACHE", goBuildCache).
+		WithEnvVariable("GOFLAGS", "-modcacherw").
+		// The source is owned by another user than the builder's: let git
+		// (and so go's VCS stamping) read it anyway.
+		WithEnvVariable("GIT_CONFIG_COUNT", "1").
+		WithEnvVariable("GIT_CONFIG_KEY_0", "safe.directory").
+		WithEnvVariable("GIT_CONFIG_VALUE_0", "*")
+}
+
+func (m *GoBuild) cacheName(kind string) string {
+	name := "go-build-" + kind
+	if m.CacheNamespace != "" {
+		name += "-" + m.CacheNamespace
+	}
+	return name
+}
+
+// withSource mounts the source and downloads its modules.
+func withSource(builder *dagger.Container, src *dagger.Directory) *dagger.Container {
+	return builder.
+		WithMountedDirectory(srcDir, src).
+		WithWorkdir(srcDir).
+		WithExec([]string{"go", "mod", "download"})
+}
+
+// targetContainer is the prepared builder with t's environment applied: Go's
+// target variables and either CGO_ENABLED=0 or the cgo cross toolchain.
+func (p *buildPlan) targetContainer(ctx context.Context, t platform.Target) (*dagger.Container, error) {
+	if p.m.Mode == BuildModeEmulate {
+		return p.emulatedContainer(ctx, t)
+	}
+	ctr := withGoEnv(p.prepared, t)
+	if !p.m.Cgo {
+		return ctr.WithEnvVariable("CGO_ENABLED", "0"), nil
+	}
+	out, err := ctr.WithExec(cgoenv.DetectCommand()).Stdout(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b, err := cgoenv.ParseBuilder(out)
+	if err != nil {
+		return nil, fmt.Errorf("builder %s: %w", p.m.builderName(), err)
+	}
+	script, err := b.SetupScript(t, p.m.TargetPackages)
+	if err != nil {
+		return nil, fmt.Errorf("builder %s: %w", p.m.builderName(), err)
+	}
+	ctr = ctr.WithExec([]string{"sh", "-c", script})
+	for _, kv := range b.Env(t) {
+		ctr = ctr.WithEnvVariable(kv[0], kv[1])
+	}
+	return ctr, nil
+}
+
+func withGoEnv(ctr *dagger.Container, t platform.Target) *dagger.Container {
+	for _, kv := range t.GoEnv() {
+		name, value, _ := strings.Cut(kv, "=")
+		ctr = ctr.WithEnvVariable(name, value)
+	}
+	return ctr
+}
+
+func (m *GoBuild) builderName() string {
+	if m.BuilderContainer != nil && m.Mode == BuildModeCross {
+		return "(ready-made toolchain)"
+	}
+	return m.builderImage()
+}
+
+// compile runs go build for t and returns the unstripped binaries.
+func (p *buildPlan) compile(ctx context.Context, t platform.Target) (*dagger.Container, error) {
+	ctr, err := p.targetContainer(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	opts := p.m.buildOptions()
+	list, err := ctr.WithExec(opts.ListMainPackages()).Stdout(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pkgs := gomodule.ParseMainPackages(list)
+	if len(pkgs) == 0 {
+		return nil, p.m.noMainPackage(t)
+	}
+	return ctr.WithExec(opts.GoBuild(outDir, pkgs, p.stamp, p.vcs)), nil
+}
+
+func (m *GoBuild) noMainPackage(t platform.Target) error {
+	if m.Module != "" {
+		return gomodule.NoMainPackageError(m.Module)
+	}
+	patterns := "./..."
+	if len(m.Packages) > 0 {
+		patterns = strings.Join(m.Packages, " ")
+	}
+	return fmt.Errorf("no main package to build for %s in %s: name command packages with --packages", t, patterns)
+}
+
+// binaries builds, strips and verifies the binaries for t. static demands
+// statically linked binaries.
+func (p *buildPlan) binaries(ctx context.Context, t platform.Target, static bool) (*dagger.Directory, error) {
+	built, err := p.compile(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	out := p.strip(built, t)
+	if err := verify(ctx, out, t, static); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -1,0 +1,33 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"dagger/go-build/internal/cgoenv"
+	"dagger/go-build/internal/dagger"
+	"dagger/go-build/internal/platform"
+)
+
+// emulatedContainer is the EMULATE builder for t: the builder image pulled
+// for t's platform and run under the engine's emulation, with the module
+// download, the compiler and (later) strip all inside it, the way a plain
+// `docker buildx build --platform` runs a Dockerfile. It is the baseline the
+// cross build is measured against.
+func (p *buildPlan) emulatedContainer(ctx context.Context, t platform.Target) (*dagger.Container, error) {
+	ctr := withGoEnv(withSource(p.m.builder(t), p.src), t)
+	if !p.m.Cgo {
+		return ctr.WithEnvVariable("CGO_ENABLED", "0"), nil
+	}
+	out, err := ctr.WithExec(cgoenv.DetectCommand()).Stdout(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b, err := cgoenv.ParseBuilder(out)
+	if err != nil {
+		return nil, fmt.Errorf("builder %s on %s: %w", p.m.builderImage(), t, err)
+	}
+	return ctr.
+		WithExec([]string{"sh", "-c", b.NativeSetupScript(p.m.TargetPackages)}).
+		WithEnvVariable("CGO_ENABLED", "1"), nil
+}

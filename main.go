@@ -1,0 +1,314 @@
+// go-build: fast multi-arch builds of Go projects from one typed call graph.
+//
+// The compiler always runs on the engine's own platform with an xx-style
+// target environment (GOOS/GOARCH/GOARM..., clang --target, the target's C
+// libraries), so an arm64 build costs what an amd64 build costs. Only the
+// strip step and smoke runs use emulation. Binaries are verified against
+// their target before they are returned or published.
+package main
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"strings"
+
+	"dagger/go-build/internal/buildopts"
+	"dagger/go-build/internal/dagger"
+	"dagger/go-build/internal/gomodule"
+)
+
+// StripMode says where binaries are stripped of symbols and debug data.
+type StripMode string
+
+const (
+	// Strip in a container of the target platform with the target's own
+	// binutils (under emulation); targets with no such image are stripped
+	// NATIVE.
+	StripModeTarget StripMode = "TARGET"
+	// Strip with llvm-strip on the build platform: no emulation.
+	StripModeNative StripMode = "NATIVE"
+	// Keep symbols and debug data.
+	StripModeNone StripMode = "NONE"
+)
+
+// BuildMode says how a foreign platform is built.
+type BuildMode string
+
+const (
+	// Cross-compile on the engine's native platform (fast, the default).
+	BuildModeCross BuildMode = "CROSS"
+	// Run the whole build (download, compile, strip) in a container of the
+	// target platform under emulation, like docker buildx without
+	// cross-compilation: the speed baseline, and a fallback for code that
+	// cannot be cross-compiled.
+	BuildModeEmulate BuildMode = "EMULATE"
+)
+
+// GoBuild builds Go command binaries and images for many platforms.
+type GoBuild struct {
+	// Go source tree (module root) to build.
+	// +private
+	Source *dagger.Directory
+	// Go module to build instead of Source, as path@version.
+	// +private
+	Module string
+	// Go version of the builder and of the toolchain.
+	// +private
+	GoVersion string
+	// Image the builder starts from.
+	// +private
+	BuilderImage string
+	// Ready-made builder container used instead of BuilderImage.
+	// +private
+	BuilderContainer *dagger.Container
+	// Image binaries are stripped in, pulled for each target platform.
+	// +private
+	StripImage string
+
+	// Packages to build (default: the main packages of the module).
+	// +private
+	Packages []string
+	// Go build tags.
+	// +private
+	Tags []string
+	// Extra linker flags.
+	// +private
+	Ldflags []string
+	// Build with cgo.
+	// +private
+	Cgo bool
+	// Require statically linked binaries.
+	// +private
+	Static bool
+	// C library packages installed for the target before a cgo build.
+	// +private
+	TargetPackages []string
+	// Version stamped into main.version (default: git describe of Source).
+	// +private
+	Version string
+	// Where binaries are stripped.
+	// +private
+	Strip StripMode
+	// How foreign platforms are built.
+	// +private
+	Mode BuildMode
+	// Suffix of the cache volume names, to keep separate caches.
+	// +private
+	CacheNamespace string
+
+	// LLVM version of the toolchain (major, or full).
+	// +private
+	LLVMVersion string
+	// Kubernetes version whose code generators the toolchain ships.
+	// +private
+	KubernetesVersion string
+	// Base image of the toolchain when Go comes from a release archive.
+	// +private
+	ToolchainBaseImage string
+	// Where Go release archives are downloaded from.
+	// +private
+	GoDownloadURL string
+	// Go release archive checksums, by Go architecture.
+	// +private
+	GoChecksums []string
+	// Toolchain re-release number, appended to the tag as -N.
+	// +private
+	Rerelease int
+
+	// Runtime image configuration of containers, image and publish.
+	// +private
+	Runtime *RuntimeImage
+}
+
+func New(
+	ctx context.Context,
+	// The caller's workspace, filled in by Dagger: the source defaults to
+	// the Go module (the nearest go.mod) of the directory dagger runs in.
+	ws *dagger.Workspace,
+	// Go source tree to build, the root of a Go module, instead of the
+	// workspace's.
+	// +optional
+	source *dagger.Directory,
+	// Build a published Go module instead of the source, as path@version
+	// (e.g. github.com/coredns/coredns@v1.11.3). Its source is fetched
+	// through the Go module proxy inside the builder, checksum-verified.
+	// +optional
+	module string,
+	// Go version: the builder image tag (golang:<version>-bookworm) and the
+	// Go the toolchain installs (1.26 or an exact 1.26.8).
+	// +default="1.26"
+	goVersion string,
+	// Builder image, run on the engine's native platform. Any Debian or
+	// Alpine image with Go works; default golang:<go-version>-bookworm.
+	// +optional
+	builderImage string,
+	// Ready-made builder container (e.g. an existing calico/go-build tag, or
+	// this module's toolchain) used instead of builder-image.
+	// +optional
+	toolchain *dagger.Container,
+	// Image that TARGET stripping runs in, pulled for each target platform;
+	// binutils is installed into it when it has no strip.
+	// +default="debian:trixie-slim"
+	stripImage string,
+	// Packages to build, as go patterns (default: every main package).
+	// +optional
+	packages []string,
+	// Go build tags.
+	// +optional
+	tags []string,
+	// Extra linker flags, after the ones go-build sets (-buildid= and the
+	// version stamp).
+	// +optional
+	ldflags []string,
+	// Build with cgo: clang cross-compiles the C parts against the target's
+	// C libraries (Linux targets only).
+	// +optional
+	cgo bool,
+	// Require statically linked binaries; with cgo the external linker is
+	// asked for a static binary. Checked on every binary.
+	// +optional
+	static bool,
+	// Distribution packages installed for the target architecture before a
+	// cgo build, like xx-apt install (e.g. libsqlite3-dev). Needs cgo.
+	// +optional
+	targetPackages []string,
+	// Version stamped with -X main.version (with main.commit and main.date
+	// from git). Default: git describe of the source, when it has .git.
+	// +optional
+	version string,
+	// Where binaries are stripped: TARGET, NATIVE or NONE.
+	// +default="TARGET"
+	strip StripMode,
+	// How foreign platforms are built: CROSS (native compiler, the default)
+	// or EMULATE (the whole build under emulation, the baseline).
+	// +default="CROSS"
+	mode BuildMode,
+	// Suffix for the cache volume names; a fresh value gives cold caches.
+	// +optional
+	cacheNamespace string,
+	// LLVM version of the toolchain: a major (19) or a full version.
+	// +default="19"
+	llvmVersion string,
+	// Kubernetes version whose code generators the toolchain ships.
+	// +default="1.34.1"
+	kubernetesVersion string,
+	// Calico go-build versions.yaml; its Go, LLVM and Kubernetes versions
+	// and Go archive checksums replace go-version, llvm-version and
+	// kubernetes-version.
+	// +optional
+	versionsFile *dagger.File,
+	// Base image of the toolchain when Go is installed from the release
+	// archive (when versions-file gives checksums).
+	// +default="debian:bookworm"
+	toolchainBaseImage string,
+	// Where Go release archives are downloaded from.
+	// +default="https://go.dev/dl"
+	goDownloadUrl string,
+	// Toolchain re-release number: N > 0 appends -N to the tag.
+	// +optional
+	rerelease int,
+) (*GoBuild, error) {
+	if source == nil && module == "" {
+		var err error
+		if source, err = workspaceModule(ctx, ws); err != nil {
+			return nil, err
+		}
+	}
+	m := &GoBuild{
+		Source:             source,
+		Module:             module,
+		GoVersion:          goVersion,
+		BuilderImage:       builderImage,
+		BuilderContainer:   toolchain,
+		StripImage:         stripImage,
+		Packages:           packages,
+		Tags:               tags,
+		Ldflags:            ldflags,
+		Cgo:                cgo,
+		Static:             static,
+		TargetPackages:     targetPackages,
+		Version:            version,
+		Strip:              strip,
+		Mode:               mode,
+		CacheNamespace:     cacheNamespace,
+		LLVMVersion:        llvmVersion,
+		KubernetesVersion:  kubernetesVersion,
+		ToolchainBaseImage: toolchainBaseImage,
+		GoDownloadURL:      goDownloadUrl,
+		Rerelease:          rerelease,
+	}
+	if versionsFile != nil {
+		if err := m.applyVersionsFile(ctx, versionsFile); err != nil {
+			return nil, err
+		}
+	}
+	if err := m.validate(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// validate checks the configuration before any container work.
+func (m *GoBuild) validate() error {
+	if err := m.buildOptions().Validate(); err != nil {
+		return err
+	}
+	if m.Module != "" {
+		if _, err := gomodule.ParseSpec(m.Module); err != nil {
+			return err
+		}
+	}
+	if strings.TrimSpace(m.GoVersion) == "" {
+		return fmt.Errorf("go version is empty: want e.g. 1.26 or 1.26.8")
+	}
+	switch m.Strip {
+	case StripModeTarget, StripModeNative, StripModeNone:
+	default:
+		return fmt.Errorf("strip mode %q: want TARGET, NATIVE or NONE", m.Strip)
+	}
+	switch m.Mode {
+	case BuildModeCross, BuildModeEmulate:
+	default:
+		return fmt.Errorf("build mode %q: want CROSS or EMULATE", m.Mode)
+	}
+	if m.Rerelease < 0 {
+		return fmt.Errorf("rerelease %d: want 0 (none) or a positive number", m.Rerelease)
+	}
+	return nil
+}
+
+func (m *GoBuild) buildOptions() buildopts.Options {
+	return buildopts.Options{
+		Packages:       m.Packages,
+		Tags:           m.Tags,
+		Ldflags:        m.Ldflags,
+		Cgo:            m.Cgo,
+		Static:         m.Static,
+		TargetPackages: m.TargetPackages,
+	}
+}
+
+// builderImage is the image the compiler runs in.
+func (m *GoBuild) builderImage() string {
+	if m.BuilderImage != "" {
+		return m.BuilderImage
+	}
+	return "golang:" + m.GoVersion + "-bookworm"
+}
+
+// workspaceModule is the Go module of the workspace directory dagger runs in:
+// the directory of the nearest go.mod, searching upward.
+func workspaceModule(ctx context.Context, ws *dagger.Workspace) (*dagger.Directory, error) {
+	if ws == nil {
+		ws = dag.CurrentWorkspace()
+	}
+	goMod, err := ws.FindUp(ctx, "go.mod")
+	if err != nil {
+		return nil, fmt.Errorf("finding the Go module to build: %w", err)
+	}
+	if goMod == "" {
+		return nil, fmt.Errorf("no go.mod in the workspace's directory or above it: run dagger in a Go module, or pass --source or --module")
+	}
+	return ws.Directory(path.Dir(goMod)), nil
+}

@@ -1,0 +1,209 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"dagger/go-build/internal/platform"
+)
+
+// config is a valid configuration as the constructor's defaults make it.
+func config() *GoBuild {
+	return &GoBuild{
+		GoVersion:          "1.26",
+		StripImage:         defaultStripImage,
+		Strip:              StripModeTarget,
+		Mode:               BuildModeCross,
+		LLVMVersion:        "19",
+		KubernetesVersion:  "1.34.1",
+		ToolchainBaseImage: "debian:bookworm",
+		GoDownloadURL:      "https://go.dev/dl",
+	}
+}
+
+// These run before any container work: no engine is needed, and none may be
+// touched (dag is nil here, so reaching it would panic the test).
+func TestConfigurationErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		change  func(m *GoBuild)
+		wantErr string
+	}{
+		{"defaults are valid", func(*GoBuild) {}, ""},
+		{"target package without cgo", func(m *GoBuild) { m.TargetPackages = []string{"libsqlite3-dev"} }, "need cgo"},
+		{"static with cgo off is fine", func(m *GoBuild) { m.Static = true }, ""},
+		{"empty package", func(m *GoBuild) { m.Packages = []string{""} }, `package ""`},
+		{"bad tag", func(m *GoBuild) { m.Tags = []string{"a b"} }, `build tag "a b"`},
+		{"module without version", func(m *GoBuild) { m.Module = "github.com/coredns/coredns" }, "github.com/coredns/coredns"},
+		{"module at a branch", func(m *GoBuild) { m.Module = "github.com/coredns/coredns@master" }, "master"},
+		{"unknown strip mode", func(m *GoBuild) { m.Strip = "SOMETIMES" }, `strip mode "SOMETIMES"`},
+		{"unknown build mode", func(m *GoBuild) { m.Mode = "QUANTUM" }, `build mode "QUANTUM"`},
+		{"negative rerelease", func(m *GoBuild) { m.Rerelease = -1 }, "rerelease -1"},
+		{"empty go version", func(m *GoBuild) { m.GoVersion = " " }, "go version is empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := config()
+			tt.change(m)
+			err := m.validate()
+			checkErr(t, err, tt.wantErr)
+		})
+	}
+}
+
+func TestTargetErrors(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name    string
+		change  func(m *GoBuild)
+		arch    string
+		wantErr string
+	}{
+		{"unknown architecture", nil, "sparc64", "sparc64"},
+		{"malformed platform", nil, "linux//", "linux//"},
+		{"cgo for windows", func(m *GoBuild) { m.Cgo = true }, "windows/amd64", "cgo cross-compilation for windows/amd64"},
+		{"emulating darwin", func(m *GoBuild) { m.Mode = BuildModeEmulate }, "darwin/arm64", "EMULATE"},
+		{"cgo for arm64", func(m *GoBuild) { m.Cgo = true }, "arm64", ""},
+		{"pure go windows", nil, "windows/arm64", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := config()
+			if tt.change != nil {
+				tt.change(m)
+			}
+			_, err := m.target(ctx, tt.arch)
+			checkErr(t, err, tt.wantErr)
+		})
+	}
+}
+
+func TestTargetEnv(t *testing.T) {
+	tests := []struct {
+		arch string
+		cgo  bool
+		want []string
+		not  []string
+	}{
+		{arch: "armv6", want: []string{"GOOS=linux", "GOARCH=arm", "GOARM=6", "CGO_ENABLED=0"}, not: []string{"GOARM=v6"}},
+		{arch: "linux/amd64/v3", want: []string{"GOARCH=amd64", "GOAMD64=v3"}},
+		{arch: "arm64", cgo: true, want: []string{"CGO_ENABLED=1", "CC=clang --target=aarch64-linux-gnu", "CGO_LDFLAGS=-fuse-ld=lld"}},
+		{arch: "s390x", cgo: true, want: []string{"CC=clang --target=s390x-linux-gnu"}, not: []string{"-fuse-ld=lld"}},
+		{arch: "armv7", cgo: true, want: []string{"GOARM=7", "PKG_CONFIG_LIBDIR=/usr/lib/arm-linux-gnueabihf/pkgconfig"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.arch, func(t *testing.T) {
+			m := config()
+			m.Cgo = tt.cgo
+			got, err := m.TargetEnv(tt.arch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("TargetEnv(%q) lacks %q:\n%s", tt.arch, w, got)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(got, n) {
+					t.Errorf("TargetEnv(%q) has %q:\n%s", tt.arch, n, got)
+				}
+			}
+		})
+	}
+}
+
+func TestImageErrors(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name      string
+		change    func(m *GoBuild)
+		image     string
+		platforms []string
+		tags      []string
+		wantErr   string
+	}{
+		{name: "malformed reference", image: "Registry.Example/App:1", platforms: []string{"linux/amd64"}, wantErr: "Registry.Example/App:1"},
+		{name: "duplicate platform", image: "registry.example/app:1", platforms: []string{"linux/arm/v7", "armv7"}, wantErr: "duplicate"},
+		{name: "unbuildable platform", image: "registry.example/app:1", platforms: []string{"linux/sparc"}, wantErr: "linux/sparc"},
+		{name: "no platform", image: "registry.example/app:1", platforms: nil, wantErr: "platform"},
+		{name: "windows image", image: "registry.example/app:1", platforms: []string{"windows/amd64"}, wantErr: "Linux containers"},
+		{name: "duplicate tag", image: "registry.example/app:1", platforms: []string{"amd64"}, tags: []string{"latest", "latest"}, wantErr: "latest"},
+		{
+			name:   "dynamic cgo on scratch",
+			change: func(m *GoBuild) { m.Cgo = true }, image: "registry.example/app:1", platforms: []string{"amd64"},
+			wantErr: "static",
+		},
+		{
+			name:   "bad port",
+			change: func(m *GoBuild) { m.Runtime = &RuntimeImage{Base: "scratch", Ports: []string{"99999"}} }, image: "registry.example/app:1", platforms: []string{"amd64"},
+			wantErr: "99999",
+		},
+		{
+			name:   "bad env",
+			change: func(m *GoBuild) { m.Runtime = &RuntimeImage{Base: "scratch", Env: []string{"NOEQUALS"}} }, image: "registry.example/app:1", platforms: []string{"amd64"},
+			wantErr: "NOEQUALS",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := config()
+			if tt.change != nil {
+				tt.change(m)
+			}
+			_, err := m.Publish(ctx, tt.image, tt.platforms, tt.tags, "", nil)
+			checkErr(t, err, tt.wantErr)
+		})
+	}
+}
+
+func TestCredentials(t *testing.T) {
+	if err := checkCredentials("", nil); err != nil {
+		t.Errorf("no credentials: %v", err)
+	}
+	if err := checkCredentials("me", nil); err == nil || !strings.Contains(err.Error(), "--password") {
+		t.Errorf("user without password: %v", err)
+	}
+}
+
+func TestWithRuntimeRejectsBadOptions(t *testing.T) {
+	_, err := config().WithRuntime("scratch", nil, nil, nil, "", "", nil, []string{"novalue"}, nil, "")
+	checkErr(t, err, "novalue")
+	_, err = config().WithRuntime("scratch", nil, nil, nil, "", "", nil, nil, nil, "yesterday")
+	checkErr(t, err, "yesterday")
+	m, err := config().WithRuntime("alpine:3.22", []string{"/usr/local/bin/app"}, nil, []string{"A=b"}, "/", "65532", []string{"8080/tcp"}, []string{"a=b"}, nil, "1700000000")
+	if err != nil || m.runtime().base() != "alpine:3.22" {
+		t.Fatalf("WithRuntime = %v, %v", m, err)
+	}
+}
+
+func TestBranch(t *testing.T) {
+	m := config()
+	m.GoVersion = "1.25.4"
+	got, err := m.Branch()
+	if err != nil || got != "go1.25" {
+		t.Fatalf("Branch() = %q, %v; want go1.25", got, err)
+	}
+	m.GoVersion = "one.two"
+	_, err = m.Branch()
+	checkErr(t, err, "one.two")
+}
+
+func TestVerifyDirNeedsBinaries(t *testing.T) {
+	err := verifyDir(t.TempDir(), platform.MustParse("arm64"), false)
+	checkErr(t, err, "no binary")
+}
+
+func checkErr(t *testing.T, err error, want string) {
+	t.Helper()
+	if want == "" {
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
+		return
+	}
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("error = %v, want one containing %q", err, want)
+	}
+}

@@ -1,0 +1,367 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+
+	"dagger/go-build/internal/dagger"
+	"dagger/go-build/internal/imagecfg"
+	"dagger/go-build/internal/platform"
+)
+
+const (
+	scratchImage = "scratch"
+	binDir       = "/usr/local/bin"
+)
+
+// WithRuntime sets the runtime image that containers, image and publish put
+// the binaries in.
+func (m *GoBuild) WithRuntime(
+	// Base image, pulled for each target platform; scratch (the default)
+	// holds nothing but the binaries, which must then be static.
+	// +default="scratch"
+	base string,
+	// Entrypoint. Default: the binary, when the build makes exactly one.
+	// +optional
+	entrypoint []string,
+	// Default arguments (the image's CMD).
+	// +optional
+	cmd []string,
+	// Environment variables, as NAME=value.
+	// +optional
+	env []string,
+	// Working directory.
+	// +optional
+	workdir string,
+	// User to run as, e.g. 65532:65532.
+	// +optional
+	user string,
+	// Exposed ports, as 8080, 8080/tcp or 53/udp.
+	// +optional
+	ports []string,
+	// Image labels, as key=value; they override the computed OCI labels.
+	// +optional
+	labels []string,
+	// Manifest annotations, as key=value; they override the computed OCI
+	// annotations.
+	// +optional
+	annotations []string,
+	// Unix time for file timestamps and the created label (reproducible
+	// builds' SOURCE_DATE_EPOCH). Default: the source's commit time, else 0.
+	// +optional
+	sourceDateEpoch string,
+) (*GoBuild, error) {
+	next := *m
+	next.Runtime = &RuntimeImage{
+		Base: base, Entrypoint: entrypoint, Cmd: cmd, Env: env, Workdir: workdir, User: user,
+		Ports: ports, Labels: labels, Annotations: annotations, SourceDateEpoch: sourceDateEpoch,
+	}
+	if _, err := next.Runtime.parse(); err != nil {
+		return nil, err
+	}
+	return &next, nil
+}
+
+// Containers builds, strips and verifies the binaries for every platform
+// concurrently and returns one runtime container per platform, each created
+// for its own platform, in the order given.
+func (m *GoBuild) Containers(
+	ctx context.Context,
+	// Target platforms (Linux), as for build.
+	// +default=["linux/amd64","linux/arm64"]
+	platforms []string,
+) ([]*dagger.Container, error) {
+	targets, err := platform.ParseList(platforms)
+	if err != nil {
+		return nil, err
+	}
+	return m.containers(ctx, targets)
+}
+
+// Image writes the multi-platform image as an OCI tarball (export it with
+// `export --path app.tar`), for offline use and tests.
+func (m *GoBuild) Image(
+	ctx context.Context,
+	// Target platforms (Linux), as for build.
+	// +default=["linux/amd64","linux/arm64"]
+	platforms []string,
+) (*dagger.File, error) {
+	ctrs, err := m.Containers(ctx, platforms)
+	if err != nil {
+		return nil, err
+	}
+	return dag.Container().AsTarball(dagger.ContainerAsTarballOpts{PlatformVariants: ctrs}), nil
+}
+
+// Publish builds and verifies every platform, then pushes one multi-platform
+// manifest list, and prints the reference with its digest (one line per tag).
+// Nothing is pushed unless every platform built.
+func (m *GoBuild) Publish(
+	ctx context.Context,
+	// Image reference to push, e.g. registry.example/app:1.2.3.
+	image string,
+	// Target platforms (Linux), as for build.
+	// +default=["linux/amd64","linux/arm64"]
+	platforms []string,
+	// More tags to push the same manifest list as.
+	// +optional
+	tags []string,
+	// Registry user name.
+	// +optional
+	username string,
+	// Registry password or token.
+	// +optional
+	password *dagger.Secret,
+) (string, error) {
+	ref, err := imagecfg.ParseReference(image)
+	if err != nil {
+		return "", err
+	}
+	extra, err := imagecfg.ParseTags(tags)
+	if err != nil {
+		return "", err
+	}
+	refs := []imagecfg.Reference{ref}
+	for _, tag := range extra {
+		r, err := ref.WithTag(tag)
+		if err != nil {
+			return "", err
+		}
+		refs = append(refs, r)
+	}
+	if err := checkCredentials(username, password); err != nil {
+		return "", err
+	}
+	targets, err := platform.ParseList(platforms)
+	if err != nil {
+		return "", err
+	}
+	ctrs, err := m.containers(ctx, targets)
+	if err != nil {
+		return "", err
+	}
+	var out []string
+	for _, r := range refs {
+		pushed, err := publishImage(ctx, r, ctrs, username, password)
+		if err != nil {
+			return "", err
+		}
+		out = append(out, pushed)
+	}
+	return strings.Join(out, "\n") + "\n", nil
+}
+
+// RuntimeImage is the configuration of the images binaries are published in,
+// set by withRuntime.
+type RuntimeImage struct {
+	// Base image, or scratch.
+	Base string
+	// Entrypoint; default: the only binary.
+	Entrypoint []string
+	// Default arguments.
+	Cmd []string
+	// Environment variables, NAME=value.
+	Env []string
+	// Working directory.
+	Workdir string
+	// User to run as.
+	User string
+	// Exposed ports.
+	Ports []string
+	// Labels, key=value.
+	Labels []string
+	// Manifest annotations, key=value.
+	Annotations []string
+	// SOURCE_DATE_EPOCH for timestamps and the created label.
+	SourceDateEpoch string
+}
+
+// parsedRuntime is a RuntimeImage checked and parsed.
+type parsedRuntime struct {
+	env, labels, annotations []imagecfg.KV
+	ports                    []imagecfg.Port
+}
+
+func (r *RuntimeImage) base() string {
+	if r.Base == "" {
+		return scratchImage
+	}
+	return r.Base
+}
+
+func (r *RuntimeImage) parse() (parsedRuntime, error) {
+	var p parsedRuntime
+	var err error
+	if p.env, err = imagecfg.ParseEnv(r.Env); err != nil {
+		return p, err
+	}
+	if p.labels, err = imagecfg.ParseLabels(r.Labels); err != nil {
+		return p, err
+	}
+	if p.annotations, err = imagecfg.ParseLabels(r.Annotations); err != nil {
+		return p, fmt.Errorf("annotations: %w", err)
+	}
+	if p.ports, err = imagecfg.ParsePorts(r.Ports); err != nil {
+		return p, err
+	}
+	if _, err := imagecfg.ParseSourceDateEpoch(r.SourceDateEpoch); err != nil {
+		return p, err
+	}
+	return p, nil
+}
+
+// containers builds every target concurrently (one failure cancels the rest)
+// and wraps each target's verified binaries in its runtime container.
+func (m *GoBuild) containers(ctx context.Context, targets []platform.Target) ([]*dagger.Container, error) {
+	runtime := m.runtime()
+	rt, err := runtime.parse()
+	if err != nil {
+		return nil, err
+	}
+	static := m.Static || runtime.base() == scratchImage
+	for _, t := range targets {
+		if !t.IsLinux() {
+			return nil, fmt.Errorf("image for %s: images are Linux containers; build %s binaries with build", t, t.OS)
+		}
+	}
+	if m.Cgo && !m.Static && static {
+		return nil, fmt.Errorf("a scratch image needs static binaries and cgo links dynamically: add --static, or pick a --base with a C library")
+	}
+	plan, err := m.plan(ctx, targets)
+	if err != nil {
+		return nil, err
+	}
+	created, err := imagecfg.CreatedTime(runtime.SourceDateEpoch, plan.commitTS)
+	if err != nil {
+		return nil, err
+	}
+	provenance := imagecfg.Provenance{
+		Source:   imagecfg.SourceURL(plan.remote),
+		Revision: plan.stamp.Revision,
+		Version:  plan.stamp.Version,
+		Created:  created,
+	}
+	labels := imagecfg.MergeLabels(provenance.Labels(), rt.labels)
+	annotations := imagecfg.MergeLabels(provenance.Labels(), rt.annotations)
+
+	ctrs := make([]*dagger.Container, len(targets))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(maxParallelPlatforms)
+	for i, t := range targets {
+		g.Go(func() error {
+			bins, err := plan.binaries(gctx, t, static)
+			if err != nil {
+				return err
+			}
+			bins = bins.WithTimestamps(int(created.Unix()))
+			names, err := bins.Entries(gctx)
+			if err != nil {
+				return err
+			}
+			ctr := m.runtimeBase(t).WithDirectory(binDir, bins)
+			ctr = runtime.apply(ctr, rt, names)
+			for _, kv := range labels {
+				ctr = ctr.WithLabel(kv.Key, kv.Value)
+			}
+			for _, kv := range annotations {
+				ctr = ctr.WithAnnotation(kv.Key, kv.Value)
+			}
+			// Resolve the base image and layers now: a platform whose
+			// base does not exist fails before anything is pushed.
+			ctrs[i], err = ctr.Sync(gctx)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return ctrs, nil
+}
+
+// runtime is the runtime image configuration, scratch by default.
+func (m *GoBuild) runtime() *RuntimeImage {
+	if m.Runtime == nil {
+		return &RuntimeImage{Base: scratchImage}
+	}
+	return m.Runtime
+}
+
+// runtimeBase is the base image for t's own platform: never an image of
+// another platform holding t's binary.
+func (m *GoBuild) runtimeBase(t platform.Target) *dagger.Container {
+	ctr := dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(t.String())})
+	if base := m.runtime().base(); base != scratchImage {
+		ctr = ctr.From(base)
+	}
+	return ctr
+}
+
+// apply sets the image configuration; names are the binaries in binDir.
+func (r *RuntimeImage) apply(ctr *dagger.Container, rt parsedRuntime, names []string) *dagger.Container {
+	switch {
+	case len(r.Entrypoint) > 0:
+		ctr = ctr.WithEntrypoint(r.Entrypoint)
+	case len(names) == 1:
+		ctr = ctr.WithEntrypoint([]string{path.Join(binDir, names[0])})
+	}
+	if len(r.Cmd) > 0 {
+		ctr = ctr.WithDefaultArgs(r.Cmd)
+	}
+	for _, kv := range rt.env {
+		ctr = ctr.WithEnvVariable(kv.Key, kv.Value)
+	}
+	if r.Workdir != "" {
+		ctr = ctr.WithWorkdir(r.Workdir)
+	}
+	if r.User != "" {
+		ctr = ctr.WithUser(r.User)
+	}
+	for _, p := range rt.ports {
+		protocol := dagger.NetworkProtocolTcp
+		if p.Protocol == "udp" {
+			protocol = dagger.NetworkProtocolUdp
+		}
+		ctr = ctr.WithExposedPort(p.Number, dagger.ContainerWithExposedPortOpts{Protocol: protocol})
+	}
+	return ctr
+}
+
+// checkCredentials wants a user name and a password together, or neither.
+func checkCredentials(username string, password *dagger.Secret) error {
+	if (username == "") != (password == nil) {
+		return fmt.Errorf("registry credentials: give --username and --password together (got only one)")
+	}
+	return nil
+}
+
+// publishImage pushes the platform variants as ref and returns the
+// reference with its digest. Registry errors come back as one error naming
+// the reference.
+func publishImage(ctx context.Context, ref imagecfg.Reference, variants []*dagger.Container, username string, password *dagger.Secret) (string, error) {
+	ctr := dag.Container()
+	if username != "" {
+		ctr = ctr.WithRegistryAuth(ref.Registry(), username, password)
+	}
+	pushed, err := ctr.Publish(ctx, ref.String(), dagger.ContainerPublishOpts{PlatformVariants: variants})
+	if err != nil {
+		return "", fmt.Errorf("publishing %s: %w", ref, err)
+	}
+	return pushed, nil
+}
+
+// parseRepository parses a repository to push tags of; a tag or digest in it
+// is an error.
+func parseRepository(image string) (imagecfg.Reference, error) {
+	ref, err := imagecfg.ParseReference(image)
+	if err != nil {
+		return ref, err
+	}
+	if strings.Contains(strings.TrimPrefix(image, ref.Registry()), ":") {
+		return ref, fmt.Errorf("%w: %q: give the repository without a tag; tags are computed", imagecfg.ErrInvalidReference, image)
+	}
+	return ref, nil
+}

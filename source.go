@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"strings"
+
+	"dagger/go-build/internal/buildopts"
+	"dagger/go-build/internal/dagger"
+	"dagger/go-build/internal/gomodule"
+	"dagger/go-build/internal/imagecfg"
+)
+
+const moduleSrcDir = "/module-src"
+
+// ModuleSource fetches a published Go module's source through the Go module
+// proxy, checksum-verified against the checksum database as go mod download
+// does, and returns it (e.g. to change a file and build it as source).
+func (m *GoBuild) ModuleSource(
+	ctx context.Context,
+	// The module as path@version, e.g. github.com/coredns/coredns@v1.11.3.
+	module string,
+) (*dagger.Directory, error) {
+	native, err := m.nativeTarget(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return m.downloadModule(ctx, m.builder(native), module)
+}
+
+// source is the tree to build: the module given with --module, else Source.
+func (m *GoBuild) source(ctx context.Context, builder *dagger.Container) (*dagger.Directory, error) {
+	if m.Module == "" {
+		return m.Source, nil
+	}
+	return m.downloadModule(ctx, builder, m.Module)
+}
+
+func (m *GoBuild) downloadModule(ctx context.Context, builder *dagger.Container, module string) (*dagger.Directory, error) {
+	spec, err := gomodule.ParseSpec(module)
+	if err != nil {
+		return nil, err
+	}
+	return builder.
+		WithExec([]string{"sh", "-c", spec.DownloadScript(moduleSrcDir)}).
+		Directory(moduleSrcDir).
+		Sync(ctx)
+}
+
+// readStamp reads the version information from the source's git checkout, if
+// it has one, for -X stamping, -buildvcs and the image labels.
+func (p *buildPlan) readStamp(ctx context.Context, prepared *dagger.Container) error {
+	out, err := prepared.WithExec([]string{"sh", "-c", `command -v git >/dev/null 2>&1 || exit 0
+git rev-parse --is-inside-work-tree >/dev/null 2>&1 || exit 0
+echo "revision=$(git rev-parse HEAD)"
+echo "describe=$(git describe --tags --always --dirty 2>/dev/null || true)"
+echo "time=$(git log -1 --format=%ct)"
+echo "remote=$(git config --get remote.origin.url || true)"`}).Stdout(ctx)
+	if err != nil {
+		return err
+	}
+	info := map[string]string{}
+	for _, line := range strings.Split(out, "\n") {
+		if k, v, ok := strings.Cut(line, "="); ok {
+			info[k] = strings.TrimSpace(v)
+		}
+	}
+	p.stamp = buildopts.Stamp{Version: p.m.Version, Revision: info["revision"]}
+	if p.stamp.Version == "" {
+		p.stamp.Version = info["describe"]
+	}
+	if p.m.Version == "" && p.m.Module != "" {
+		if spec, err := gomodule.ParseSpec(p.m.Module); err == nil {
+			p.stamp.Version = spec.Version
+		}
+	}
+	p.commitTS = info["time"]
+	if info["time"] != "" {
+		t, err := imagecfg.ParseGitCommitTime(info["time"])
+		if err != nil {
+			return err
+		}
+		p.stamp.Date = t.UTC().Format("2006-01-02T15:04:05Z")
+	}
+	p.remote = info["remote"]
+	p.vcs = info["revision"] != ""
+	return nil
+}

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"dagger/go-build/internal/binverify"
+	"dagger/go-build/internal/dagger"
+	"dagger/go-build/internal/platform"
+)
+
+// verify checks every binary in bins against t: executable format, machine,
+// word size and byte order, and static linking when static is set. It reads
+// the files in this module's own container, so nothing runs under emulation.
+func verify(ctx context.Context, bins *dagger.Directory, t platform.Target, static bool) error {
+	tmp, err := os.MkdirTemp("", "go-build-verify-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if _, err := bins.Export(ctx, tmp); err != nil {
+		return fmt.Errorf("reading the %s binaries: %w", t, err)
+	}
+	return verifyDir(tmp, t, static)
+}
+
+// verifyDir checks every regular file in dir; an empty dir is an error.
+func verifyDir(dir string, t platform.Target, static bool) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	want := t.Binary
+	want.Static = static
+	var errs []error
+	found := 0
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		found++
+		if err := checkBinary(dir, e.Name(), want); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", t, err))
+		}
+	}
+	if found == 0 {
+		return fmt.Errorf("%s: the build produced no binary", t)
+	}
+	return errors.Join(errs...)
+}
+
+// checkBinary checks dir/name, naming it by name alone in errors.
+func checkBinary(dir, name string, want binverify.Expect) error {
+	f, err := os.Open(filepath.Join(dir, name))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return binverify.Check(name, f, want)
+}
