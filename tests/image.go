@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"debug/elf"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"dagger/tests/internal/dagger"
+	"dagger/tests/internal/ocilayout"
+)
+
+// imagePlatforms are the platforms of the image checks, with the ELF
+// machine and config variant each binary and manifest must have.
+var imagePlatforms = []struct {
+	platform string
+	machine  elf.Machine
+	class    elf.Class
+}{
+	{"linux/amd64", elf.EM_X86_64, elf.ELFCLASS64},
+	{"linux/arm/v7", elf.EM_ARM, elf.ELFCLASS32},
+	{"linux/arm64", elf.EM_AARCH64, elf.ELFCLASS64},
+}
+
+func imagePlatformList() []string {
+	var ps []string
+	for _, p := range imagePlatforms {
+		ps = append(ps, p.platform)
+	}
+	return ps
+}
+
+// ImageTarball exports the pure-Go fixture's image for amd64, arm64 and
+// arm/v7 as an OCI tarball and reads it back: one manifest per platform,
+// each config with the right architecture and variant, the binary inside
+// each built for that platform, and the OCI created label.
+// +check
+func (m *Tests) ImageTarball(ctx context.Context) error {
+	layout, err := m.readImage(ctx, "image-check")
+	if err != nil {
+		return err
+	}
+	imgs, err := layout.Images()
+	if err != nil {
+		return err
+	}
+	if len(imgs) != len(imagePlatforms) {
+		return fmt.Errorf("the image has %d manifests, want %d", len(imgs), len(imagePlatforms))
+	}
+	for i, want := range imagePlatforms {
+		img := imgs[i]
+		if img.Platform() != want.platform {
+			return fmt.Errorf("manifest %d is %s, want %s", i, img.Platform(), want.platform)
+		}
+		if ep := img.Config.Config.Entrypoint; !slices.Equal(ep, []string{"/usr/local/bin/purego"}) {
+			return fmt.Errorf("%s: entrypoint %v, want [/usr/local/bin/purego]", want.platform, ep)
+		}
+		if _, ok := img.Config.Config.Labels["org.opencontainers.image.created"]; !ok {
+			return fmt.Errorf("%s: no org.opencontainers.image.created label in %v", want.platform, img.Config.Config.Labels)
+		}
+		bin, err := layout.File(img, "/usr/local/bin/purego")
+		if err != nil {
+			return err
+		}
+		f, err := elf.NewFile(bytes.NewReader(bin))
+		if err != nil {
+			return fmt.Errorf("%s: the binary is not ELF: %w", want.platform, err)
+		}
+		if f.Machine != want.machine || f.Class != want.class {
+			return fmt.Errorf("%s: the binary is %v %v, want %v %v", want.platform, f.Machine, f.Class, want.machine, want.class)
+		}
+	}
+	return nil
+}
+
+// ReproducibleImage builds the image twice with separate, cold caches and
+// checks both give the same manifest digests.
+// +check
+func (m *Tests) ReproducibleImage(ctx context.Context) error {
+	var digests [2][]string
+	for i, ns := range []string{"repro-a", "repro-b"} {
+		layout, err := m.readImage(ctx, ns)
+		if err != nil {
+			return err
+		}
+		imgs, err := layout.Images()
+		if err != nil {
+			return err
+		}
+		for _, img := range imgs {
+			digests[i] = append(digests[i], img.Platform()+"@"+img.Digest)
+		}
+	}
+	if !slices.Equal(digests[0], digests[1]) {
+		return fmt.Errorf("two builds gave different images:\n%s\n%s", strings.Join(digests[0], "\n"), strings.Join(digests[1], "\n"))
+	}
+	return nil
+}
+
+// ImageRuns runs each platform's runtime container (scratch, the binary as
+// entrypoint) under emulation and checks what it prints.
+// +check
+func (m *Tests) ImageRuns(ctx context.Context) error {
+	ctrs, err := m.goBuild("purego", dagger.GoBuildOpts{}).
+		Containers(ctx, dagger.GoBuildContainersOpts{Platforms: imagePlatformList()})
+	if err != nil {
+		return err
+	}
+	for i, p := range imagePlatforms {
+		out, err := ctrs[i].WithExec(nil, dagger.ContainerWithExecOpts{UseEntrypoint: true}).Stdout(ctx)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.platform, err)
+		}
+		goPlatform := strings.TrimSuffix(p.platform, "/v7")
+		if want := "purego " + goPlatform + " "; !strings.HasPrefix(out, want) {
+			return fmt.Errorf("%s: printed %q, want %q...", p.platform, out, want)
+		}
+	}
+	return nil
+}
+
+// readImage builds the fixture image with caches in namespace ns and reads
+// its OCI tarball.
+func (m *Tests) readImage(ctx context.Context, ns string) (*ocilayout.Layout, error) {
+	tarball := m.goBuild("purego", dagger.GoBuildOpts{CacheNamespace: ns}).
+		Image(dagger.GoBuildImageOpts{Platforms: imagePlatformList()})
+	return readLayout(ctx, tarball)
+}
+
+// readLayout exports an OCI tarball into this module's container and reads it.
+func readLayout(ctx context.Context, tarball *dagger.File) (*ocilayout.Layout, error) {
+	dir, err := os.MkdirTemp("", "oci-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "image.tar")
+	if _, err := tarball.Export(ctx, path); err != nil {
+		return nil, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ocilayout.Read(f)
+}

@@ -1,0 +1,3 @@
+module example.com/purego
+
+go 1.22
