@@ -100,6 +100,7 @@ func (m *GoBuild) Image(
 // Publish builds and verifies every platform, then pushes one multi-platform
 // manifest list, and prints the reference with its digest (one line per tag).
 // Nothing is pushed unless every platform built.
+// +cache="never"
 func (m *GoBuild) Publish(
 	ctx context.Context,
 	// Image reference to push, e.g. registry.example/app:1.2.3.

@@ -105,6 +105,7 @@ func (m *GoBuild) ToolchainImage(
 // checks each, and only then pushes one image per architecture as
 // <tag>-<arch> and the multi-arch manifest list at <tag>. It prints the
 // references with their digests.
+// +cache="never"
 func (m *GoBuild) PublishToolchain(
 	ctx context.Context,
 	// Repository to push to, without a tag (e.g. registry.example/go-build).
