@@ -33,11 +33,7 @@ func (m *GoBuild) Build(
 	// +optional
 	arch string,
 ) (*dagger.Directory, error) {
-	t, err := m.target(ctx, arch)
-	if err != nil {
-		return nil, err
-	}
-	plan, err := m.plan(ctx, []platform.Target{t})
+	plan, t, err := m.planOne(ctx, arch)
 	if err != nil {
 		return nil, err
 	}
@@ -53,11 +49,7 @@ func (m *GoBuild) Builder(
 	// +optional
 	arch string,
 ) (*dagger.Container, error) {
-	t, err := m.target(ctx, arch)
-	if err != nil {
-		return nil, err
-	}
-	plan, err := m.plan(ctx, []platform.Target{t})
+	plan, t, err := m.planOne(ctx, arch)
 	if err != nil {
 		return nil, err
 	}
@@ -128,6 +120,16 @@ func (m *GoBuild) nativeTarget(ctx context.Context) (platform.Target, error) {
 		return platform.Target{}, fmt.Errorf("the engine's platform %q: %w", p, err)
 	}
 	return t, nil
+}
+
+// planOne resolves arch and prepares a build of it alone.
+func (m *GoBuild) planOne(ctx context.Context, arch string) (*buildPlan, platform.Target, error) {
+	t, err := m.target(ctx, arch)
+	if err != nil {
+		return nil, t, err
+	}
+	plan, err := m.plan(ctx, []platform.Target{t})
+	return plan, t, err
 }
 
 // buildPlan is what every target of one call shares: the prepared builder
@@ -220,13 +222,9 @@ func (p *buildPlan) targetContainer(ctx context.Context, t platform.Target) (*da
 	if !p.m.Cgo {
 		return ctr.WithEnvVariable("CGO_ENABLED", "0"), nil
 	}
-	out, err := ctr.WithExec(cgoenv.DetectCommand()).Stdout(ctx)
+	b, err := p.m.detectBuilder(ctx, ctr)
 	if err != nil {
 		return nil, err
-	}
-	b, err := cgoenv.ParseBuilder(out)
-	if err != nil {
-		return nil, fmt.Errorf("builder %s: %w", p.m.builderName(), err)
 	}
 	script, err := b.SetupScript(t, p.m.TargetPackages)
 	if err != nil {
@@ -237,6 +235,19 @@ func (p *buildPlan) targetContainer(ctx context.Context, t platform.Target) (*da
 		ctr = ctr.WithEnvVariable(kv[0], kv[1])
 	}
 	return ctr, nil
+}
+
+// detectBuilder tells the builder's package system, for the cgo setup.
+func (m *GoBuild) detectBuilder(ctx context.Context, ctr *dagger.Container) (cgoenv.Builder, error) {
+	out, err := ctr.WithExec(cgoenv.DetectCommand()).Stdout(ctx)
+	if err != nil {
+		return cgoenv.Builder{}, err
+	}
+	b, err := cgoenv.ParseBuilder(out)
+	if err != nil {
+		return b, fmt.Errorf("builder %s: %w", m.builderName(), err)
+	}
+	return b, nil
 }
 
 func withGoEnv(ctr *dagger.Container, t platform.Target) *dagger.Container {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"dagger/go-build/internal/cgoenv"
 	"dagger/go-build/internal/dagger"
 	"dagger/go-build/internal/platform"
 )
@@ -19,13 +18,9 @@ func (p *buildPlan) emulatedContainer(ctx context.Context, t platform.Target) (*
 	if !p.m.Cgo {
 		return ctr.WithEnvVariable("CGO_ENABLED", "0"), nil
 	}
-	out, err := ctr.WithExec(cgoenv.DetectCommand()).Stdout(ctx)
+	b, err := p.m.detectBuilder(ctx, ctr)
 	if err != nil {
-		return nil, err
-	}
-	b, err := cgoenv.ParseBuilder(out)
-	if err != nil {
-		return nil, fmt.Errorf("builder %s on %s: %w", p.m.builderImage(), t, err)
+		return nil, fmt.Errorf("%s: %w", t, err)
 	}
 	return ctr.
 		WithExec([]string{"sh", "-c", b.NativeSetupScript(p.m.TargetPackages)}).

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"dagger/go-build/internal/errtest"
 	"dagger/go-build/internal/platform"
 )
 
@@ -47,7 +48,7 @@ func TestConfigurationErrors(t *testing.T) {
 			m := config()
 			tt.change(m)
 			err := m.validate()
-			checkErr(t, err, tt.wantErr)
+			errtest.Check(t, err, nil, tt.wantErr)
 		})
 	}
 }
@@ -74,7 +75,7 @@ func TestTargetErrors(t *testing.T) {
 				tt.change(m)
 			}
 			_, err := m.target(ctx, tt.arch)
-			checkErr(t, err, tt.wantErr)
+			errtest.Check(t, err, nil, tt.wantErr)
 		})
 	}
 }
@@ -153,7 +154,7 @@ func TestImageErrors(t *testing.T) {
 				tt.change(m)
 			}
 			_, err := m.Publish(ctx, tt.image, tt.platforms, tt.tags, "", nil)
-			checkErr(t, err, tt.wantErr)
+			errtest.Check(t, err, nil, tt.wantErr)
 		})
 	}
 }
@@ -169,9 +170,9 @@ func TestCredentials(t *testing.T) {
 
 func TestWithRuntimeRejectsBadOptions(t *testing.T) {
 	_, err := config().WithRuntime("scratch", nil, nil, nil, "", "", nil, []string{"novalue"}, nil, "")
-	checkErr(t, err, "novalue")
+	errtest.Check(t, err, nil, "novalue")
 	_, err = config().WithRuntime("scratch", nil, nil, nil, "", "", nil, nil, nil, "yesterday")
-	checkErr(t, err, "yesterday")
+	errtest.Check(t, err, nil, "yesterday")
 	m, err := config().WithRuntime("alpine:3.22", []string{"/usr/local/bin/app"}, nil, []string{"A=b"}, "/", "65532", []string{"8080/tcp"}, []string{"a=b"}, nil, "1700000000")
 	if err != nil || m.runtime().base() != "alpine:3.22" {
 		t.Fatalf("WithRuntime = %v, %v", m, err)
@@ -187,23 +188,10 @@ func TestBranch(t *testing.T) {
 	}
 	m.GoVersion = "one.two"
 	_, err = m.Branch()
-	checkErr(t, err, "one.two")
+	errtest.Check(t, err, nil, "one.two")
 }
 
 func TestVerifyDirNeedsBinaries(t *testing.T) {
 	err := verifyDir(t.TempDir(), platform.MustParse("arm64"), false)
-	checkErr(t, err, "no binary")
-}
-
-func checkErr(t *testing.T, err error, want string) {
-	t.Helper()
-	if want == "" {
-		if err != nil {
-			t.Fatalf("unexpected error: %v", err)
-		}
-		return
-	}
-	if err == nil || !strings.Contains(err.Error(), want) {
-		t.Fatalf("error = %v, want one containing %q", err, want)
-	}
+	errtest.Check(t, err, nil, "no binary")
 }

@@ -3,6 +3,8 @@ package gomodule
 import (
 	"strings"
 	"testing"
+
+	"dagger/go-build/internal/errtest"
 )
 
 func TestParseSpec(t *testing.T) {
@@ -52,7 +54,7 @@ func TestParseSpec(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			got, err := ParseSpec(tt.in)
-			checkErr(t, err, ErrInvalidModule, tt.wantErr)
+			errtest.Check(t, err, ErrInvalidModule, tt.wantErr)
 			if tt.wantErr != "" {
 				if !strings.Contains(err.Error(), "want an exact version such as") || !strings.Contains(err.Error(), "reproducible") {
 					t.Errorf("error %q does not say an exact version is needed and why", err)

@@ -3,6 +3,8 @@ package imagecfg
 import (
 	"testing"
 	"time"
+
+	"dagger/go-build/internal/errtest"
 )
 
 var (
@@ -34,7 +36,7 @@ func TestParseSourceDateEpoch(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			got, err := ParseSourceDateEpoch(tt.in)
-			checkErr(t, err, ErrInvalidOption, tt.wantErr)
+			errtest.Check(t, err, ErrInvalidOption, tt.wantErr)
 			if tt.wantErr == "" && !got.Equal(tt.want) {
 				t.Fatalf("ParseSourceDateEpoch(%q) = %v, want %v", tt.in, got, tt.want)
 			}
@@ -61,7 +63,7 @@ func TestParseGitCommitTime(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			got, err := ParseGitCommitTime(tt.in)
-			checkErr(t, err, ErrInvalidOption, tt.wantErr)
+			errtest.Check(t, err, ErrInvalidOption, tt.wantErr)
 			if tt.wantErr == "" && !got.Equal(tt.want) {
 				t.Fatalf("ParseGitCommitTime(%q) = %v, want %v", tt.in, got, tt.want)
 			}
@@ -89,7 +91,7 @@ func TestCreatedTime(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := CreatedTime(tt.sourceDateEpoch, tt.gitCommitTime)
-			checkErr(t, err, ErrInvalidOption, tt.wantErr)
+			errtest.Check(t, err, ErrInvalidOption, tt.wantErr)
 			if tt.wantErr == "" && !got.Equal(tt.want) {
 				t.Fatalf("CreatedTime(%q, %q) = %v, want %v", tt.sourceDateEpoch, tt.gitCommitTime, got, tt.want)
 			}

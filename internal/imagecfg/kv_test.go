@@ -3,6 +3,8 @@ package imagecfg
 import (
 	"reflect"
 	"testing"
+
+	"dagger/go-build/internal/errtest"
 )
 
 func TestParseEnv(t *testing.T) {
@@ -28,7 +30,7 @@ func TestParseEnv(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := ParseEnv(tt.in)
-			checkErr(t, err, ErrInvalidOption, tt.wantErr)
+			errtest.Check(t, err, ErrInvalidOption, tt.wantErr)
 			if tt.wantErr == "" && !reflect.DeepEqual(got, tt.want) {
 				t.Fatalf("ParseEnv(%q) = %v, want %v", tt.in, got, tt.want)
 			}
@@ -56,7 +58,7 @@ func TestParseLabels(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := ParseLabels(tt.in)
-			checkErr(t, err, ErrInvalidOption, tt.wantErr)
+			errtest.Check(t, err, ErrInvalidOption, tt.wantErr)
 			if tt.wantErr == "" && !reflect.DeepEqual(got, tt.want) {
 				t.Fatalf("ParseLabels(%q) = %v, want %v", tt.in, got, tt.want)
 			}

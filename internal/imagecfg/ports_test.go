@@ -3,6 +3,8 @@ package imagecfg
 import (
 	"reflect"
 	"testing"
+
+	"dagger/go-build/internal/errtest"
 )
 
 func TestParsePorts(t *testing.T) {
@@ -33,7 +35,7 @@ func TestParsePorts(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := ParsePorts(tt.in)
-			checkErr(t, err, ErrInvalidOption, tt.wantErr)
+			errtest.Check(t, err, ErrInvalidOption, tt.wantErr)
 			if tt.wantErr == "" && !reflect.DeepEqual(got, tt.want) {
 				t.Fatalf("ParsePorts(%q) = %v, want %v", tt.in, got, tt.want)
 			}

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"dagger/go-build/internal/errtest"
 )
 
 func TestParseReference(t *testing.T) {
@@ -37,7 +39,7 @@ func TestParseReference(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			got, err := ParseReference(tt.in)
-			checkErr(t, err, ErrInvalidReference, tt.wantErr)
+			errtest.Check(t, err, ErrInvalidReference, tt.wantErr)
 			if tt.wantErr != "" {
 				if !strings.Contains(err.Error(), "want [registry/]repository[:tag]") {
 					t.Errorf("error %q does not say what is accepted", err)
@@ -103,7 +105,7 @@ func TestReferenceWithTag(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.tag, func(t *testing.T) {
 			got, err := base.WithTag(tt.tag)
-			checkErr(t, err, ErrInvalidReference, tt.wantErr)
+			errtest.Check(t, err, ErrInvalidReference, tt.wantErr)
 			if tt.wantErr == "" && got.String() != tt.want {
 				t.Fatalf("WithTag(%q) = %q, want %q", tt.tag, got, tt.want)
 			}
@@ -130,7 +132,7 @@ func TestParseTags(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := ParseTags(tt.in)
-			checkErr(t, err, ErrInvalidReference, tt.wantErr)
+			errtest.Check(t, err, ErrInvalidReference, tt.wantErr)
 			if tt.wantErr == "" && !reflect.DeepEqual(got, tt.want) {
 				t.Fatalf("ParseTags(%q) = %q, want %q", tt.in, got, tt.want)
 			}
