@@ -11,7 +11,6 @@ import (
 	"context"
 	"fmt"
 	"path"
-	"strings"
 
 	"dagger/go-build/internal/buildopts"
 	"dagger/go-build/internal/dagger"
@@ -246,6 +245,10 @@ func New(
 	if err := m.validate(); err != nil {
 		return nil, err
 	}
+	// Spellings such as go1.26 or v1.34.1 become the plain versions image
+	// tags use.
+	req, _ := m.requested()
+	m.GoVersion, m.LLVMVersion, m.KubernetesVersion = req.Go, req.LLVM, req.Kubernetes
 	return m, nil
 }
 
@@ -259,8 +262,10 @@ func (m *GoBuild) validate() error {
 			return err
 		}
 	}
-	if strings.TrimSpace(m.GoVersion) == "" {
-		return fmt.Errorf("go version is empty: want e.g. 1.26 or 1.26.8")
+	// Go, LLVM and Kubernetes versions are checked together, so a typo in
+	// one fails here rather than as an image that does not exist.
+	if _, err := m.requested(); err != nil {
+		return err
 	}
 	switch m.Strip {
 	case StripModeTarget, StripModeNative, StripModeNone:

@@ -41,7 +41,10 @@ func TestConfigurationErrors(t *testing.T) {
 		{"unknown strip mode", func(m *GoBuild) { m.Strip = "SOMETIMES" }, `strip mode "SOMETIMES"`},
 		{"unknown build mode", func(m *GoBuild) { m.Mode = "QUANTUM" }, `build mode "QUANTUM"`},
 		{"negative rerelease", func(m *GoBuild) { m.Rerelease = -1 }, "rerelease -1"},
-		{"empty go version", func(m *GoBuild) { m.GoVersion = " " }, "go version is empty"},
+		{"empty go version", func(m *GoBuild) { m.GoVersion = " " }, "go version"},
+		{"go version that is not one", func(m *GoBuild) { m.GoVersion = "1.x" }, `"1.x"`},
+		{"llvm version that is not one", func(m *GoBuild) { m.LLVMVersion = "nineteen" }, `"nineteen"`},
+		{"kubernetes version that is not one", func(m *GoBuild) { m.KubernetesVersion = "2.0.0" }, `"2.0.0"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
