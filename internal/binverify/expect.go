@@ -19,7 +19,9 @@ const (
 )
 
 // Expect describes the binary a target platform runs. Only the fields of the
-// chosen Format are read.
+// chosen Format are read, and all of them must be set: Check rejects an
+// Expect with a zero machine, class or byte order (ErrBadExpect) rather
+// than skip the comparison.
 type Expect struct {
 	Format Format
 
@@ -35,6 +37,7 @@ type Expect struct {
 	MachOCPU macho.Cpu
 
 	// Static asks for a statically linked ELF binary: no program
-	// interpreter and no needed shared libraries.
+	// interpreter and no needed shared libraries (static-pie qualifies).
+	// It is not checked for PE and Mach-O, whose Go binaries are pure Go.
 	Static bool
 }

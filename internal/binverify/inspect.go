@@ -49,9 +49,11 @@ const (
 	maxStrtab  = 4 << 20
 )
 
-// Inspect reads the headers of an ELF, PE or Mach-O executable. Any other
-// input, and truncated or corrupt headers, give an error wrapping
-// ErrUnknownFormat. It never panics.
+// Inspect reads the headers of an ELF, PE or Mach-O executable (or shared
+// library). Any other input, including object files, universal (fat)
+// Mach-O files and truncated or corrupt headers, gives an error wrapping
+// ErrUnknownFormat; an I/O error on its first bytes is returned as is.
+// Inspect never panics.
 func Inspect(r io.ReaderAt) (Info, error) {
 	var magic [4]byte
 	n, err := r.ReadAt(magic[:], 0)
@@ -278,6 +280,9 @@ func (i Info) linking(libs bool) string {
 	}
 	if len(i.Needed) > 0 && (libs || i.Interpreter == "") {
 		parts = append(parts, "needs "+strings.Join(i.Needed, ", "))
+	}
+	if len(parts) == 0 {
+		return "dynamically linked"
 	}
 	return "dynamically linked (" + strings.Join(parts, "; ") + ")"
 }

@@ -5,6 +5,7 @@ import (
 	"debug/elf"
 	"debug/macho"
 	"debug/pe"
+	"encoding/binary"
 	"errors"
 	"math/rand/v2"
 	"os"
@@ -27,6 +28,8 @@ func TestInfoString(t *testing.T) {
 			"ELF 64-bit MSB s390, dynamically linked (needs libc.so.6, libm.so.6)"},
 		{Info{Format: FormatELF, Machine: elf.EM_68K, Class: 7, Data: 9, Static: true},
 			"ELF class 7 data 9 machine 4, statically linked"},
+		{Info{Format: FormatELF, Machine: elf.EM_RISCV, Class: elf.ELFCLASS64, Data: elf.ELFDATA2LSB},
+			"ELF 64-bit LSB riscv, dynamically linked"},
 		{Info{Format: FormatPE, PEMachine: pe.IMAGE_FILE_MACHINE_AMD64}, "PE amd64"},
 		{Info{Format: FormatPE, PEMachine: pe.IMAGE_FILE_MACHINE_ARMNT}, "PE arm"},
 		{Info{Format: FormatPE, PEMachine: 0x1234}, "PE machine 0x1234"},
@@ -73,8 +76,13 @@ func TestJunk(t *testing.T) {
 	for i := range rnd {
 		rnd[i] = byte(r.Uint32())
 	}
-	relocatable := bytes.Clone(elfBin[:4096])
-	relocatable[16] = byte(elf.ET_REL) // e_type, little-endian
+	relocatable := dropSectionHeaders(elfBin[:4096]) // parses: no section headers to read
+	relocatable[16] = byte(elf.ET_REL)               // e_type, little-endian
+	notImage := bytes.Clone(peBin)
+	coff := binary.LittleEndian.Uint32(notImage[0x3c:]) + 4
+	notImage[coff+18] &^= byte(pe.IMAGE_FILE_EXECUTABLE_IMAGE) // Characteristics
+	machoObj := bytes.Clone(machoBin)
+	binary.LittleEndian.PutUint32(machoObj[12:], uint32(macho.TypeObj)) // filetype
 	tests := map[string][]byte{
 		"empty":              nil,
 		"one byte":           {0x7f},
@@ -83,6 +91,8 @@ func TestJunk(t *testing.T) {
 		"ELF header only":    elfBin[:64],
 		"ELF first 4 KiB":    elfBin[:4096],
 		"ELF object":         relocatable,
+		"PE not an image":    notImage,
+		"Mach-O object":      machoObj,
 		"random":             rnd,
 		"zeros":              make([]byte, 4096),
 		"shell script":       []byte("#!/bin/sh\necho hello\n"),
