@@ -132,13 +132,16 @@ func (m *GoBuild) planOne(ctx context.Context, arch string) (*buildPlan, platfor
 	return plan, t, err
 }
 
-// buildPlan is what every target of one call shares: the prepared builder
-// (source, caches, modules downloaded once) and the version stamp.
+// buildPlan is what every target of one call shares: the source, the
+// module download done once, and the version stamp.
 type buildPlan struct {
-	m        *GoBuild
-	native   platform.Target
-	src      *dagger.Directory
-	prepared *dagger.Container // nil in EMULATE mode: each target prepares its own
+	m      *GoBuild
+	native platform.Target
+	src    *dagger.Directory
+	// modules is the module list the shared download wrote. Mounting it
+	// into a target's container makes the build wait for that one
+	// download; nil in EMULATE mode, where each target downloads its own.
+	modules  *dagger.File
 	stamp    buildopts.Stamp
 	vcs      bool
 	remote   string
@@ -168,7 +171,7 @@ func (m *GoBuild) plan(ctx context.Context, targets []platform.Target) (*buildPl
 		return nil, err
 	}
 	if m.Mode == BuildModeCross {
-		p.prepared = withSource(builder, src)
+		p.modules = downloadModules(withSource(builder, src))
 	}
 	return p, nil
 }
@@ -204,37 +207,49 @@ func (m *GoBuild) cacheName(kind string) string {
 	return name
 }
 
-// withSource mounts the source and downloads its modules.
-func withSource(builder *dagger.Container, src *dagger.Directory) *dagger.Container {
-	return builder.
-		WithMountedDirectory(srcDir, src).
-		WithWorkdir(srcDir).
-		WithExec([]string{"go", "mod", "download"})
+// modulesList is where the download writes the module list.
+const modulesList = "/tmp/go-build-modules.txt"
+
+// withSource mounts the source in ctr. It comes after the toolchain setup,
+// so a changed source file does not repeat the setup.
+func withSource(ctr *dagger.Container, src *dagger.Directory) *dagger.Container {
+	return ctr.WithMountedDirectory(srcDir, src).WithWorkdir(srcDir)
 }
 
-// targetContainer is the prepared builder with t's environment applied: Go's
-// target variables and either CGO_ENABLED=0 or the cgo cross toolchain.
+// downloadModules downloads the source's modules into the module cache in
+// ctr and returns the module list it wrote.
+func downloadModules(ctr *dagger.Container) *dagger.File {
+	return ctr.
+		WithExec([]string{"sh", "-c", `go mod download && go list -m all > "$0"`, modulesList}).
+		File(modulesList)
+}
+
+// targetContainer is the builder for t: the cgo cross toolchain (or
+// CGO_ENABLED=0) first, then Go's target variables, then the source once
+// the shared module download is done.
 func (p *buildPlan) targetContainer(ctx context.Context, t platform.Target) (*dagger.Container, error) {
 	if p.m.Mode == BuildModeEmulate {
 		return p.emulatedContainer(ctx, t)
 	}
-	ctr := withGoEnv(p.prepared, t)
-	if !p.m.Cgo {
-		return ctr.WithEnvVariable("CGO_ENABLED", "0"), nil
+	ctr := p.m.builder(p.native)
+	if p.m.Cgo {
+		b, err := p.m.detectBuilder(ctx, ctr)
+		if err != nil {
+			return nil, err
+		}
+		script, err := b.SetupScript(t, p.m.TargetPackages)
+		if err != nil {
+			return nil, fmt.Errorf("builder %s: %w", p.m.builderName(), err)
+		}
+		ctr = ctr.WithExec([]string{"sh", "-c", script})
+		for _, kv := range b.Env(t) {
+			ctr = ctr.WithEnvVariable(kv[0], kv[1])
+		}
+	} else {
+		ctr = ctr.WithEnvVariable("CGO_ENABLED", "0")
 	}
-	b, err := p.m.detectBuilder(ctx, ctr)
-	if err != nil {
-		return nil, err
-	}
-	script, err := b.SetupScript(t, p.m.TargetPackages)
-	if err != nil {
-		return nil, fmt.Errorf("builder %s: %w", p.m.builderName(), err)
-	}
-	ctr = ctr.WithExec([]string{"sh", "-c", script})
-	for _, kv := range b.Env(t) {
-		ctr = ctr.WithEnvVariable(kv[0], kv[1])
-	}
-	return ctr, nil
+	ctr = withGoEnv(ctr, t).WithMountedFile(modulesList, p.modules)
+	return withSource(ctr, p.src), nil
 }
 
 // detectBuilder tells the builder's package system, for the cgo setup.

@@ -14,15 +14,18 @@ import (
 // `docker buildx build --platform` runs a Dockerfile. It is the baseline the
 // cross build is measured against.
 func (p *buildPlan) emulatedContainer(ctx context.Context, t platform.Target) (*dagger.Container, error) {
-	ctr := withGoEnv(withSource(p.m.builder(t), p.src), t)
-	if !p.m.Cgo {
-		return ctr.WithEnvVariable("CGO_ENABLED", "0"), nil
+	ctr := p.m.builder(t)
+	if p.m.Cgo {
+		b, err := p.m.detectBuilder(ctx, ctr)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", t, err)
+		}
+		ctr = ctr.
+			WithExec([]string{"sh", "-c", b.NativeSetupScript(p.m.TargetPackages)}).
+			WithEnvVariable("CGO_ENABLED", "1")
+	} else {
+		ctr = ctr.WithEnvVariable("CGO_ENABLED", "0")
 	}
-	b, err := p.m.detectBuilder(ctx, ctr)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", t, err)
-	}
-	return ctr.
-		WithExec([]string{"sh", "-c", b.NativeSetupScript(p.m.TargetPackages)}).
-		WithEnvVariable("CGO_ENABLED", "1"), nil
+	ctr = withSource(ctr, p.src)
+	return withGoEnv(ctr, t).WithMountedFile(modulesList, downloadModules(ctr)), nil
 }

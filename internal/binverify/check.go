@@ -1,6 +1,7 @@
 package binverify
 
 import (
+	"debug/elf"
 	"errors"
 	"fmt"
 	"io"
@@ -22,6 +23,7 @@ const (
 	FieldMachine   = "machine"
 	FieldClass     = "class"
 	FieldByteOrder = "byte order"
+	FieldOSABI     = "OS ABI"
 	FieldLinking   = "linking"
 )
 
@@ -71,6 +73,8 @@ func Check(name string, r io.ReaderAt, want Expect) error {
 			return mismatch(FieldClass, describeClass(want.Class), describeClass(info.Class))
 		case info.Data != want.Data:
 			return mismatch(FieldByteOrder, describeData(want.Data), describeData(info.Data))
+		case !osABIMatches(want.OSABI, info.OSABI):
+			return mismatch(FieldOSABI, want.OSABI.String(), info.OSABI.String())
 		case want.Static && !info.Static:
 			return mismatch(FieldLinking, "statically linked", info.linking(true))
 		}
@@ -124,4 +128,14 @@ func (want Expect) validate() error {
 		return fmt.Errorf("%w: no %s", ErrBadExpect, missing)
 	}
 	return nil
+}
+
+// osABIMatches compares ELF OS ABIs; a Linux binary may carry either
+// ELFOSABI_NONE (Go, dynamic glibc) or ELFOSABI_LINUX (static glibc with
+// GNU extensions).
+func osABIMatches(want, got elf.OSABI) bool {
+	if want == elf.ELFOSABI_NONE || want == elf.ELFOSABI_LINUX {
+		return got == elf.ELFOSABI_NONE || got == elf.ELFOSABI_LINUX
+	}
+	return got == want
 }

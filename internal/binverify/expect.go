@@ -29,6 +29,10 @@ type Expect struct {
 	Machine elf.Machine
 	Class   elf.Class
 	Data    elf.Data
+	// OSABI tells Linux from FreeBSD ELF binaries of the same machine.
+	// ELFOSABI_NONE, the Linux expectation, also accepts ELFOSABI_LINUX,
+	// which static glibc binaries carry.
+	OSABI elf.OSABI
 
 	// PE (windows).
 	PEMachine uint16 // pe.IMAGE_FILE_MACHINE_*

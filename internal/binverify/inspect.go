@@ -25,6 +25,7 @@ type Info struct {
 	Machine elf.Machine
 	Class   elf.Class
 	Data    elf.Data
+	OSABI   elf.OSABI
 
 	// PE.
 	PEMachine uint16
@@ -112,6 +113,7 @@ func inspectELF(r io.ReaderAt) (Info, error) {
 		Machine: f.Machine,
 		Class:   f.Class,
 		Data:    f.Data,
+		OSABI:   f.OSABI,
 	}
 	for _, p := range f.Progs {
 		switch p.Type {

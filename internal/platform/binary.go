@@ -97,7 +97,11 @@ func binaryFor(goos, goarch string) (want binverify.Expect, signature string, ok
 			// is what tells them from Linux ones for file(1).
 			signature += ", version 1 (FreeBSD)"
 		}
-		return binverify.Expect{Format: binverify.FormatELF, Machine: a.Machine, Class: a.Class, Data: a.Data}, signature, true
+		want := binverify.Expect{Format: binverify.FormatELF, Machine: a.Machine, Class: a.Class, Data: a.Data}
+		if goos == "freebsd" {
+			want.OSABI = elf.ELFOSABI_FREEBSD
+		}
+		return want, signature, true
 	case "windows":
 		a, ok := peArches[goarch]
 		if !ok {

@@ -234,13 +234,21 @@ var binaryTests = []struct {
 	{"linux/mips64", elfWant(elf.EM_MIPS, elf.ELFCLASS64, elf.ELFDATA2MSB), "ELF 64-bit MSB executable, MIPS, MIPS-III"},
 	{"linux/mips64le", elfWant(elf.EM_MIPS, elf.ELFCLASS64, elf.ELFDATA2LSB), "ELF 64-bit LSB executable, MIPS, MIPS-III"},
 	{"linux/mips64le/softfloat", elfWant(elf.EM_MIPS, elf.ELFCLASS64, elf.ELFDATA2LSB), "ELF 64-bit LSB executable, MIPS, MIPS-III"},
-	{"freebsd/amd64", elfWant(elf.EM_X86_64, elf.ELFCLASS64, elf.ELFDATA2LSB), "ELF 64-bit LSB executable, x86-64, version 1 (FreeBSD)"},
-	{"freebsd/arm64", elfWant(elf.EM_AARCH64, elf.ELFCLASS64, elf.ELFDATA2LSB), "ELF 64-bit LSB executable, ARM aarch64, version 1 (FreeBSD)"},
+	{"freebsd/amd64", freebsdWant(elf.EM_X86_64), "ELF 64-bit LSB executable, x86-64, version 1 (FreeBSD)"},
+	{"freebsd/arm64", freebsdWant(elf.EM_AARCH64), "ELF 64-bit LSB executable, ARM aarch64, version 1 (FreeBSD)"},
 	{"windows/amd64", binverify.Expect{Format: binverify.FormatPE, PEMachine: pe.IMAGE_FILE_MACHINE_AMD64}, "PE32+ executable for MS Windows 6.01 (console), x86-64"},
 	{"windows/arm64", binverify.Expect{Format: binverify.FormatPE, PEMachine: pe.IMAGE_FILE_MACHINE_ARM64}, "PE32+ executable for MS Windows 6.01 (console), ARM64"},
 	{"windows/386", binverify.Expect{Format: binverify.FormatPE, PEMachine: pe.IMAGE_FILE_MACHINE_I386}, "PE32 executable for MS Windows 6.01 (console), Intel i386"},
 	{"darwin/amd64", binverify.Expect{Format: binverify.FormatMachO, MachOCPU: macho.CpuAmd64}, "Mach-O 64-bit x86_64 executable"},
 	{"darwin/arm64", binverify.Expect{Format: binverify.FormatMachO, MachOCPU: macho.CpuArm64}, "Mach-O 64-bit arm64 executable"},
+}
+
+// freebsdWant is a 64-bit little-endian FreeBSD ELF expectation: the OS ABI
+// is what tells it from a Linux binary of the same machine.
+func freebsdWant(m elf.Machine) binverify.Expect {
+	want := elfWant(m, elf.ELFCLASS64, elf.ELFDATA2LSB)
+	want.OSABI = elf.ELFOSABI_FREEBSD
+	return want
 }
 
 func TestBinary(t *testing.T) {
