@@ -198,3 +198,35 @@ func TestVerifyDirNeedsBinaries(t *testing.T) {
 	err := verifyDir(t.TempDir(), platform.MustParse("arm64"), false)
 	errtest.Check(t, err, nil, "no binary")
 }
+
+func TestPublishToolchainErrors(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name      string
+		image     string
+		platforms []string
+		username  string
+		wantErr   string
+	}{
+		{"repository with a tag", "registry.example/go-build:1.0", []string{"amd64"}, "", "give the repository alone"},
+		{"unknown architecture", "registry.example/go-build", []string{"amd64", "sparc64"}, "", "sparc64"},
+		{"windows toolchain", "registry.example/go-build", []string{"windows/amd64"}, "", "Linux containers"},
+		{"duplicate platform", "registry.example/go-build", []string{"arm64", "aarch64"}, "", "duplicate"},
+		{"user without password", "registry.example/go-build", []string{"amd64"}, "me", "--password"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := config().PublishToolchain(ctx, tt.image, tt.platforms, nil, tt.username, nil)
+			errtest.Check(t, err, nil, tt.wantErr)
+		})
+	}
+}
+
+func TestToolchainVersionsFromTheConstructor(t *testing.T) {
+	m := config()
+	m.LLVMVersion = "18"
+	_, _, err := m.toolchain(context.Background(), platform.MustParse("amd64"), nil)
+	// Bookworm has no LLVM 18: the error lists what it has, before any
+	// container work (dag is nil here).
+	errtest.Check(t, err, nil, "19")
+}

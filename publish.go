@@ -353,16 +353,3 @@ func publishImage(ctx context.Context, ref imagecfg.Reference, variants []*dagge
 	}
 	return pushed, nil
 }
-
-// parseRepository parses a repository to push tags of; a tag or digest in it
-// is an error.
-func parseRepository(image string) (imagecfg.Reference, error) {
-	ref, err := imagecfg.ParseReference(image)
-	if err != nil {
-		return ref, err
-	}
-	if strings.Contains(strings.TrimPrefix(image, ref.Registry()), ":") {
-		return ref, fmt.Errorf("%w: %q: give the repository without a tag; tags are computed", imagecfg.ErrInvalidReference, image)
-	}
-	return ref, nil
-}

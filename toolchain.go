@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"dagger/go-build/internal/dagger"
+	"dagger/go-build/internal/imagecfg"
 	"dagger/go-build/internal/platform"
 	"dagger/go-build/internal/toolchainver"
 )
@@ -123,7 +124,7 @@ func (m *GoBuild) PublishToolchain(
 	// +optional
 	password *dagger.Secret,
 ) (string, error) {
-	repo, err := parseRepository(image)
+	repo, err := imagecfg.ParseRepository(image)
 	if err != nil {
 		return "", err
 	}

@@ -48,6 +48,19 @@ func ParseReference(s string) (Reference, error) {
 	return Reference{Name: named.Name(), Tag: tag}, nil
 }
 
+// ParseRepository parses a repository that computed tags are pushed to (a
+// toolchain's <tag> and <tag>-<arch>): a tag or digest in it is an error.
+func ParseRepository(s string) (Reference, error) {
+	named, err := reference.ParseNormalizedNamed(s)
+	if err != nil {
+		return Reference{}, fmt.Errorf("%w: %q: %v; %s", ErrInvalidReference, s, err, referenceHint)
+	}
+	if !reference.IsNameOnly(named) {
+		return Reference{}, fmt.Errorf("%w: %q: give the repository alone, e.g. registry.example/go-build; its tags are computed", ErrInvalidReference, s)
+	}
+	return Reference{Name: named.Name()}, nil
+}
+
 // String is the reference to push: "registry.example/app:1.2.3".
 func (r Reference) String() string {
 	return r.Name + ":" + r.Tag

@@ -139,3 +139,23 @@ func TestParseTags(t *testing.T) {
 		})
 	}
 }
+
+func TestParseRepository(t *testing.T) {
+	tests := []struct {
+		in, want, wantErr string
+	}{
+		{in: "registry.example/go-build", want: "registry.example/go-build"},
+		{in: "localhost:5000/go-build", want: "localhost:5000/go-build"},
+		{in: "go-build", want: "docker.io/library/go-build"},
+		{in: "registry.example/go-build:1.25.4", wantErr: `"registry.example/go-build:1.25.4": give the repository alone`},
+		{in: "registry.example/go-build@sha256:" + strings.Repeat("a", 64), wantErr: "give the repository alone"},
+		{in: "Registry.Example/Go-Build", wantErr: `"Registry.Example/Go-Build"`},
+	}
+	for _, tt := range tests {
+		got, err := ParseRepository(tt.in)
+		errtest.Check(t, err, ErrInvalidReference, tt.wantErr)
+		if tt.wantErr == "" && got.Name != tt.want {
+			t.Errorf("ParseRepository(%q) = %q, want %q", tt.in, got.Name, tt.want)
+		}
+	}
+}
