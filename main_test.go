@@ -156,7 +156,7 @@ func TestImageErrors(t *testing.T) {
 			if tt.change != nil {
 				tt.change(m)
 			}
-			_, err := m.Publish(ctx, tt.image, tt.platforms, tt.tags, "", nil)
+			_, err := m.Publish(ctx, tt.image, tt.platforms, tt.tags, "", nil, nil)
 			errtest.Check(t, err, nil, tt.wantErr)
 		})
 	}
@@ -216,7 +216,7 @@ func TestPublishToolchainErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := config().PublishToolchain(ctx, tt.image, tt.platforms, nil, tt.username, nil)
+			_, err := config().PublishToolchain(ctx, tt.image, tt.platforms, nil, tt.username, nil, nil)
 			errtest.Check(t, err, nil, tt.wantErr)
 		})
 	}

@@ -117,6 +117,10 @@ func (m *GoBuild) Publish(
 	// Registry password or token.
 	// +optional
 	password *dagger.Secret,
+	// Registry to push through, as a service (e.g. a registry container run
+	// with as-service) bound to the reference's host name.
+	// +optional
+	registryService *dagger.Service,
 ) (string, error) {
 	ref, err := imagecfg.ParseReference(image)
 	if err != nil {
@@ -147,7 +151,7 @@ func (m *GoBuild) Publish(
 	}
 	var out []string
 	for _, r := range refs {
-		pushed, err := publishImage(ctx, r, ctrs, username, password)
+		pushed, err := publishImage(ctx, r, ctrs, registry{username, password, registryService})
 		if err != nil {
 			return "", err
 		}
@@ -331,6 +335,13 @@ func (r *RuntimeImage) apply(ctr *dagger.Container, rt parsedRuntime, names []st
 	return ctr
 }
 
+// registry is where and as whom images are pushed.
+type registry struct {
+	username string
+	password *dagger.Secret
+	service  *dagger.Service
+}
+
 // checkCredentials wants a user name and a password together, or neither.
 func checkCredentials(username string, password *dagger.Secret) error {
 	if (username == "") != (password == nil) {
@@ -342,12 +353,12 @@ func checkCredentials(username string, password *dagger.Secret) error {
 // publishImage pushes the platform variants as ref and returns the
 // reference with its digest. Registry errors come back as one error naming
 // the reference.
-func publishImage(ctx context.Context, ref imagecfg.Reference, variants []*dagger.Container, username string, password *dagger.Secret) (string, error) {
+func publishImage(ctx context.Context, ref imagecfg.Reference, variants []*dagger.Container, to registry) (string, error) {
 	ctr := dag.Container()
-	if username != "" {
-		ctr = ctr.WithRegistryAuth(ref.Registry(), username, password)
+	if to.username != "" {
+		ctr = ctr.WithRegistryAuth(ref.Registry(), to.username, to.password)
 	}
-	pushed, err := ctr.Publish(ctx, ref.String(), dagger.ContainerPublishOpts{PlatformVariants: variants})
+	pushed, err := ctr.Publish(ctx, ref.String(), dagger.ContainerPublishOpts{PlatformVariants: variants, RegistryService: to.service})
 	if err != nil {
 		return "", fmt.Errorf("publishing %s: %w", ref, err)
 	}

@@ -123,6 +123,10 @@ func (m *GoBuild) PublishToolchain(
 	// Registry password or token.
 	// +optional
 	password *dagger.Secret,
+	// Registry to push through, as a service bound to the repository's
+	// host name.
+	// +optional
+	registryService *dagger.Service,
 ) (string, error) {
 	repo, err := imagecfg.ParseRepository(image)
 	if err != nil {
@@ -141,7 +145,7 @@ func (m *GoBuild) PublishToolchain(
 		if err != nil {
 			return err
 		}
-		pushed, err := publishImage(ctx, ref, variants, username, password)
+		pushed, err := publishImage(ctx, ref, variants, registry{username, password, registryService})
 		refs = append(refs, pushed)
 		return err
 	}

@@ -21,6 +21,7 @@ type (
 	Platform         = sdk.Platform
 	ReturnType       = sdk.ReturnType
 	Secret           = sdk.Secret
+	Service          = sdk.Service
 	Workspace        = sdk.Workspace
 
 	ContainerAsTarballOpts        = sdk.ContainerAsTarballOpts
