@@ -262,12 +262,15 @@ func (m *GoBuild) containers(ctx context.Context, targets []platform.Target) ([]
 			if err != nil {
 				return err
 			}
-			bins = bins.WithTimestamps(int(created.Unix()))
 			names, err := bins.Entries(gctx)
 			if err != nil {
 				return err
 			}
-			ctr := m.runtimeBase(t).WithDirectory(binDir, bins)
+			// The whole tree, parents of binDir included, gets the fixed
+			// time: directories WithDirectory creates would carry the
+			// wall clock into the layer.
+			tree := dag.Directory().WithDirectory(strings.TrimPrefix(binDir, "/"), bins).WithTimestamps(int(created.Unix()))
+			ctr := m.runtimeBase(t).WithDirectory("/", tree)
 			ctr = runtime.apply(ctr, rt, names)
 			for _, kv := range labels {
 				ctr = ctr.WithLabel(kv.Key, kv.Value)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"dagger/go-build/internal/binverify"
 	"dagger/go-build/internal/dagger"
@@ -21,8 +22,9 @@ func verify(ctx context.Context, bins *dagger.Directory, t platform.Target, stat
 		return err
 	}
 	defer os.RemoveAll(tmp)
+	// The build itself runs lazily here, so its failures surface here too.
 	if _, err := bins.Export(ctx, tmp); err != nil {
-		return fmt.Errorf("reading the %s binaries: %w", t, err)
+		return fmt.Errorf("building the %s binaries: %w", t, withStderr(err))
 	}
 	return verifyDir(tmp, t, static)
 }
@@ -60,4 +62,14 @@ func checkBinary(dir, name string, want binverify.Expect) error {
 	}
 	defer f.Close()
 	return binverify.Check(name, f, want)
+}
+
+// withStderr adds a failed command's stderr (the compiler's or linker's
+// message) to its error when the error does not carry it already.
+func withStderr(err error) error {
+	var exec *dagger.ExecError
+	if errors.As(err, &exec) && exec.Stderr != "" && !strings.Contains(err.Error(), exec.Stderr) {
+		return fmt.Errorf("%w\n%s", err, strings.TrimSpace(exec.Stderr))
+	}
+	return err
 }

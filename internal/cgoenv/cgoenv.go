@@ -145,16 +145,26 @@ apk add --no-cache --root %[1]s --arch %[2]s --initdb --no-scripts --keys-dir /u
 	return s.String(), nil
 }
 
+// extraLibs are libraries a target's cgo link needs beyond libc and libgcc.
+var extraLibs = map[string][]string{
+	// ARMv5 has no atomic instructions: runtime/cgo's __atomic_load_4 and
+	// __atomic_store_4 come from libatomic (libgcc-N-dev depends on it).
+	// Seen failing without it on a v0.21.8 engine with bookworm's armel.
+	"linux/arm/v5": {"-latomic"},
+}
+
 // Env is the environment for `go build` with cgo for t on builder b.
 func (b Builder) Env(t platform.Target) [][2]string {
 	cc := "clang --target=" + t.ClangTriple
 	cxx := "clang++ --target=" + t.ClangTriple
-	var ldflags string
+	var link []string
 	if t.Linker == "lld" {
 		// In CGO_LDFLAGS, not CC: cgo probes compile with CC and -Werror,
 		// and clang warns that -fuse-ld is unused when only compiling.
-		ldflags = "-fuse-ld=lld"
+		link = append(link, "-fuse-ld=lld")
 	}
+	link = append(link, extraLibs[t.String()]...)
+	ldflags := strings.Join(link, " ")
 	env := [][2]string{{"CGO_ENABLED", "1"}}
 	switch b.Distro {
 	case Alpine:

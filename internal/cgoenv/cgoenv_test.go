@@ -136,6 +136,12 @@ func TestEnv(t *testing.T) {
 	if s390x := env(Builder{Distro: Debian}, "s390x"); s390x["CGO_LDFLAGS"] != "" {
 		t.Errorf("s390x CGO_LDFLAGS = %q, want none", s390x["CGO_LDFLAGS"])
 	}
+	if v5 := env(Builder{Distro: Debian}, "armv5"); v5["CGO_LDFLAGS"] != "-fuse-ld=lld -latomic" {
+		t.Errorf("armv5 CGO_LDFLAGS = %q, want lld and libatomic", v5["CGO_LDFLAGS"])
+	}
+	if mips := env(Builder{Distro: Debian}, "mips64le"); mips["CGO_LDFLAGS"] != "" {
+		t.Errorf("mips64le CGO_LDFLAGS = %q, want none (GNU ld)", mips["CGO_LDFLAGS"])
+	}
 	alpine := env(Builder{Distro: Alpine}, "armv7")
 	if want := "clang --target=armv7-alpine-linux-musleabihf --sysroot=/sysroot/armv7"; alpine["CC"] != want {
 		t.Errorf("alpine CC = %q, want %q", alpine["CC"], want)

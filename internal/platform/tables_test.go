@@ -77,8 +77,8 @@ var clangTests = []struct {
 	{"linux/s390x", "s390x-linux-gnu", "bfd", true},
 	{"linux/riscv64", "riscv64-linux-gnu", "bfd", true},
 	{"linux/loong64", "loongarch64-linux-gnu", "lld", true}, // Alpine only
-	{"linux/mipsle", "mipsel-linux-gnu", "lld", true},
-	{"linux/mips64le", "mips64el-linux-gnuabi64", "lld", true},
+	{"linux/mipsle", "mipsel-linux-gnu", "bfd", true},
+	{"linux/mips64le", "mips64el-linux-gnuabi64", "bfd", true},
 	{"linux/mips", "", "", false},
 	{"linux/mips/softfloat", "", "", false},
 	{"linux/mipsle/softfloat", "", "", false},

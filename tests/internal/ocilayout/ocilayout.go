@@ -42,7 +42,10 @@ type Config struct {
 	Architecture string `json:"architecture"`
 	Variant      string `json:"variant,omitempty"`
 	Created      string `json:"created,omitempty"`
-	Config       struct {
+	RootFS       struct {
+		DiffIDs []string `json:"diff_ids"`
+	} `json:"rootfs"`
+	Config struct {
 		Entrypoint []string          `json:"Entrypoint"`
 		Cmd        []string          `json:"Cmd"`
 		Env        []string          `json:"Env"`
