@@ -156,7 +156,7 @@ func TestImageErrors(t *testing.T) {
 			if tt.change != nil {
 				tt.change(m)
 			}
-			_, err := m.Publish(ctx, tt.image, tt.platforms, tt.tags, "", nil, nil)
+			_, err := m.Publish(ctx, tt.image, tt.platforms, tt.tags, "", nil, false, nil)
 			errtest.Check(t, err, nil, tt.wantErr)
 		})
 	}

@@ -3,14 +3,18 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path"
+	"path/filepath"
 	"strings"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
 	"dagger/go-build/internal/dagger"
 	"dagger/go-build/internal/imagecfg"
 	"dagger/go-build/internal/platform"
+	"dagger/go-build/internal/registrypush"
 )
 
 const (
@@ -79,27 +83,39 @@ func (m *GoBuild) Containers(
 	if err != nil {
 		return nil, err
 	}
-	return m.containers(ctx, targets)
+	ctrs, _, err := m.containers(ctx, targets)
+	return ctrs, err
 }
 
 // Image writes the multi-platform image as an OCI tarball (export it with
-// `export --path app.tar`), for offline use and tests.
+// `export --path app.tar`), for offline use and tests. It is the image
+// publish pushes: building the same commit again gives the same digests.
 func (m *GoBuild) Image(
 	ctx context.Context,
 	// Target platforms (Linux), as for build.
 	// +default=["linux/amd64","linux/arm64"]
 	platforms []string,
 ) (*dagger.File, error) {
-	ctrs, err := m.Containers(ctx, platforms)
+	targets, err := platform.ParseList(platforms)
 	if err != nil {
 		return nil, err
 	}
-	return dag.Container().AsTarball(dagger.ContainerAsTarballOpts{PlatformVariants: ctrs}), nil
+	ctrs, created, err := m.containers(ctx, targets)
+	if err != nil {
+		return nil, err
+	}
+	layout, dir, err := imageLayout(ctx, ctrs, created)
+	defer os.RemoveAll(dir)
+	if err != nil {
+		return nil, err
+	}
+	return imageTarball(ctx, layout, dir)
 }
 
 // Publish builds and verifies every platform, then pushes one multi-platform
 // manifest list, and prints the reference with its digest (one line per tag).
-// Nothing is pushed unless every platform built.
+// Nothing is pushed unless every platform built. The image is the one image
+// writes, so the same commit gives the same digest.
 // +cache="never"
 func (m *GoBuild) Publish(
 	ctx context.Context,
@@ -111,14 +127,19 @@ func (m *GoBuild) Publish(
 	// More tags to push the same manifest list as.
 	// +optional
 	tags []string,
-	// Registry user name.
+	// Registry user name. The push is made by this module, not the engine,
+	// so logins of the machine calling dagger do not apply.
 	// +optional
 	username string,
 	// Registry password or token.
 	// +optional
 	password *dagger.Secret,
-	// Registry to push through, as a service (e.g. a registry container run
-	// with as-service) bound to the reference's host name.
+	// Allow plain HTTP to the registry (a registry without TLS).
+	// +optional
+	insecure bool,
+	// Registry to push to instead of the reference's host, as a service
+	// (e.g. a registry container run with as-service); the image goes to
+	// the reference's repository and tag there, over plain HTTP.
 	// +optional
 	registryService *dagger.Service,
 ) (string, error) {
@@ -130,13 +151,13 @@ func (m *GoBuild) Publish(
 	if err != nil {
 		return "", err
 	}
-	refs := []imagecfg.Reference{ref}
+	refs := []string{ref.String()}
 	for _, tag := range extra {
 		r, err := ref.WithTag(tag)
 		if err != nil {
 			return "", err
 		}
-		refs = append(refs, r)
+		refs = append(refs, r.String())
 	}
 	if err := checkCredentials(username, password); err != nil {
 		return "", err
@@ -145,19 +166,32 @@ func (m *GoBuild) Publish(
 	if err != nil {
 		return "", err
 	}
-	ctrs, err := m.containers(ctx, targets)
+	ctrs, created, err := m.containers(ctx, targets)
 	if err != nil {
 		return "", err
 	}
-	var out []string
-	for _, r := range refs {
-		pushed, err := publishImage(ctx, r, ctrs, registry{username, password, registryService})
-		if err != nil {
-			return "", err
-		}
-		out = append(out, pushed)
+	layout, dir, err := imageLayout(ctx, ctrs, created)
+	defer os.RemoveAll(dir)
+	if err != nil {
+		return "", err
 	}
-	return strings.Join(out, "\n") + "\n", nil
+	to, err := pushOptions(ctx, username, password, insecure, registryService)
+	if err != nil {
+		return "", err
+	}
+	layoutDir := filepath.Join(dir, "layout")
+	if err := layout.WriteDir(layoutDir); err != nil {
+		return "", err
+	}
+	dgst, err := registrypush.Push(ctx, layoutDir, refs, to)
+	if err != nil {
+		return "", fmt.Errorf("publishing %s: %w", ref, err)
+	}
+	var out strings.Builder
+	for _, r := range refs {
+		fmt.Fprintf(&out, "%s@%s\n", r, dgst)
+	}
+	return out.String(), nil
 }
 
 // RuntimeImage is the configuration of the images binaries are published in,
@@ -221,28 +255,29 @@ func (r *RuntimeImage) parse() (parsedRuntime, error) {
 
 // containers builds every target concurrently (one failure cancels the rest)
 // and wraps each target's verified binaries in its runtime container.
-func (m *GoBuild) containers(ctx context.Context, targets []platform.Target) ([]*dagger.Container, error) {
+// It returns the containers with the images' created time.
+func (m *GoBuild) containers(ctx context.Context, targets []platform.Target) ([]*dagger.Container, time.Time, error) {
 	runtime := m.runtime()
 	rt, err := runtime.parse()
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	static := m.Static || runtime.base() == scratchImage
 	for _, t := range targets {
 		if !t.IsLinux() {
-			return nil, fmt.Errorf("image for %s: images are Linux containers; build %s binaries with build", t, t.OS)
+			return nil, time.Time{}, fmt.Errorf("image for %s: images are Linux containers; build %s binaries with build", t, t.OS)
 		}
 	}
 	if m.Cgo && !m.Static && static {
-		return nil, fmt.Errorf("a scratch image needs static binaries and cgo links dynamically: add --static, or pick a --base with a C library")
+		return nil, time.Time{}, fmt.Errorf("a scratch image needs static binaries and cgo links dynamically: add --static, or pick a --base with a C library")
 	}
 	plan, err := m.plan(ctx, targets)
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	created, err := imagecfg.CreatedTime(runtime.SourceDateEpoch, plan.commitTS)
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	provenance := imagecfg.Provenance{
 		Source:   imagecfg.SourceURL(plan.remote),
@@ -285,9 +320,9 @@ func (m *GoBuild) containers(ctx context.Context, targets []platform.Target) ([]
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
-	return ctrs, nil
+	return ctrs, created, nil
 }
 
 // runtime is the runtime image configuration, scratch by default.
@@ -338,13 +373,6 @@ func (r *RuntimeImage) apply(ctr *dagger.Container, rt parsedRuntime, names []st
 	return ctr
 }
 
-// registry is where and as whom images are pushed.
-type registry struct {
-	username string
-	password *dagger.Secret
-	service  *dagger.Service
-}
-
 // checkCredentials wants a user name and a password together, or neither.
 func checkCredentials(username string, password *dagger.Secret) error {
 	if (username == "") != (password == nil) {
@@ -353,17 +381,24 @@ func checkCredentials(username string, password *dagger.Secret) error {
 	return nil
 }
 
-// publishImage pushes the platform variants as ref and returns the
-// reference with its digest. Registry errors come back as one error naming
-// the reference.
-func publishImage(ctx context.Context, ref imagecfg.Reference, variants []*dagger.Container, to registry) (string, error) {
-	ctr := dag.Container()
-	if to.username != "" {
-		ctr = ctr.WithRegistryAuth(ref.Registry(), to.username, to.password)
+// pushOptions reads the password and starts the registry service, if any.
+func pushOptions(ctx context.Context, username string, password *dagger.Secret, insecure bool, service *dagger.Service) (registrypush.Options, error) {
+	to := registrypush.Options{Username: username, Insecure: insecure}
+	if password != nil {
+		plaintext, err := password.Plaintext(ctx)
+		if err != nil {
+			return to, fmt.Errorf("reading the registry password: %w", err)
+		}
+		to.Password = plaintext
 	}
-	pushed, err := ctr.Publish(ctx, ref.String(), dagger.ContainerPublishOpts{PlatformVariants: variants, RegistryService: to.service})
-	if err != nil {
-		return "", fmt.Errorf("publishing %s: %w", ref, err)
+	if service != nil {
+		started, err := service.Start(ctx)
+		if err != nil {
+			return to, fmt.Errorf("starting the registry service: %w", err)
+		}
+		if to.Endpoint, err = started.Endpoint(ctx); err != nil {
+			return to, fmt.Errorf("registry service address: %w", err)
+		}
 	}
-	return pushed, nil
+	return to, nil
 }

@@ -145,7 +145,7 @@ func (m *GoBuild) PublishToolchain(
 		if err != nil {
 			return err
 		}
-		pushed, err := publishImage(ctx, ref, variants, registry{username, password, registryService})
+		pushed, err := enginePush(ctx, ref, variants, username, password, registryService)
 		refs = append(refs, pushed)
 		return err
 	}
@@ -159,6 +159,22 @@ func (m *GoBuild) PublishToolchain(
 		return "", err
 	}
 	return strings.Join(refs, "\n") + "\n", nil
+}
+
+// enginePush has the engine push the platform variants as ref, and returns
+// the reference with its digest. The toolchain is pushed this way, not as a
+// reproducible layout like application images: it is gigabytes, and built
+// from apt packages that change anyway.
+func enginePush(ctx context.Context, ref imagecfg.Reference, variants []*dagger.Container, username string, password *dagger.Secret, service *dagger.Service) (string, error) {
+	ctr := dag.Container()
+	if username != "" {
+		ctr = ctr.WithRegistryAuth(ref.Registry(), username, password)
+	}
+	pushed, err := ctr.Publish(ctx, ref.String(), dagger.ContainerPublishOpts{PlatformVariants: variants, RegistryService: service})
+	if err != nil {
+		return "", fmt.Errorf("publishing %s: %w", ref, err)
+	}
+	return pushed, nil
 }
 
 // toolchainSet is the toolchains of several platforms, all built and checked.

@@ -1,0 +1,245 @@
+package registrypush
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/layout"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+)
+
+// testRegistry is an in-memory registry that counts requests and, when
+// user is set, wants basic authentication.
+type testRegistry struct {
+	host     string
+	requests atomic.Int32
+}
+
+func newTestRegistry(t *testing.T, user, password string) *testRegistry {
+	t.Helper()
+	reg := &testRegistry{}
+	handler := registry.New()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reg.requests.Add(1)
+		if user != "" && r.URL.Path != "/v2/" {
+			if u, p, ok := r.BasicAuth(); !ok || u != user || p != password {
+				w.Header().Set("WWW-Authenticate", `Basic realm="test"`)
+				http.Error(w, `{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}`, http.StatusUnauthorized)
+				return
+			}
+		}
+		handler.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	reg.host = strings.TrimPrefix(srv.URL, "http://")
+	return reg
+}
+
+// indexLayout writes a layout holding a two-platform index, as the engine
+// exports it, and returns its directory and the index's digest.
+func indexLayout(t *testing.T) (string, v1.Hash) {
+	t.Helper()
+	idx, err := random.Index(256, 1, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return writeLayout(t, mutate.AppendManifests(empty.Index, mutate.IndexAddendum{Add: idx})), mustDigest(t, idx)
+}
+
+func writeLayout(t *testing.T, root v1.ImageIndex) string {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := layout.Write(dir, root); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func mustDigest(t *testing.T, d interface{ Digest() (v1.Hash, error) }) v1.Hash {
+	t.Helper()
+	h, err := d.Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// pushedDigest is the digest ref resolves to in the registry.
+func pushedDigest(t *testing.T, ref string) string {
+	t.Helper()
+	r, err := name.ParseReference(ref, name.Insecure)
+	if err != nil {
+		t.Fatal(err)
+	}
+	desc, err := remote.Head(r)
+	if err != nil {
+		t.Fatalf("%s was not pushed: %v", ref, err)
+	}
+	return desc.Digest.String()
+}
+
+func TestPushIndexToEveryTag(t *testing.T) {
+	reg := newTestRegistry(t, "", "")
+	dir, want := indexLayout(t)
+	refs := []string{reg.host + "/team/app:1.2.3", reg.host + "/team/app:latest"}
+	got, err := Push(context.Background(), dir, refs, Options{Insecure: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want.String() {
+		t.Errorf("Push returned %s, want the layout's index %s", got, want)
+	}
+	for _, ref := range refs {
+		if d := pushedDigest(t, ref); d != want.String() {
+			t.Errorf("%s is %s, want %s: the registry must hold the layout's bytes", ref, d, want)
+		}
+	}
+	idx, err := remote.Index(mustRef(t, refs[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	manifest, err := idx.IndexManifest()
+	if err != nil || len(manifest.Manifests) != 2 {
+		t.Fatalf("pushed index lists %v, %v; want both platforms", manifest, err)
+	}
+	for _, m := range manifest.Manifests {
+		img, err := idx.Image(m.Digest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		layers, err := img.Layers()
+		if err != nil || len(layers) != 1 {
+			t.Fatalf("layers = %v, %v", layers, err)
+		}
+		if _, err := layers[0].Compressed(); err != nil {
+			t.Errorf("layer blob of %s not pushed: %v", m.Digest, err)
+		}
+	}
+}
+
+func TestPushSingleImage(t *testing.T) {
+	reg := newTestRegistry(t, "", "")
+	img, err := random.Image(128, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := writeLayout(t, mutate.AppendManifests(empty.Index, mutate.IndexAddendum{Add: img}))
+	got, err := Push(context.Background(), dir, []string{reg.host + "/app:v1"}, Options{Insecure: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := mustDigest(t, img).String(); got != want || pushedDigest(t, reg.host+"/app:v1") != want {
+		t.Errorf("pushed %s, want %s", got, want)
+	}
+}
+
+func TestPushThroughEndpoint(t *testing.T) {
+	reg := newTestRegistry(t, "", "")
+	dir, want := indexLayout(t)
+	got, err := Push(context.Background(), dir, []string{"registry.example/team/app:1.0"}, Options{Endpoint: reg.host})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want.String() || pushedDigest(t, reg.host+"/team/app:1.0") != want.String() {
+		t.Errorf("the image did not land under the reference's repository and tag at the endpoint")
+	}
+}
+
+func TestPushAuthentication(t *testing.T) {
+	reg := newTestRegistry(t, "ci", "s3cret")
+	dir, want := indexLayout(t)
+	ref := reg.host + "/app:1"
+	for _, tc := range []struct {
+		name     string
+		opts     Options
+		wantFail bool
+	}{
+		{"anonymous", Options{Insecure: true}, true},
+		{"wrong password", Options{Insecure: true, Username: "ci", Password: "nope"}, true},
+		{"right password", Options{Insecure: true, Username: "ci", Password: "s3cret"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := Push(context.Background(), dir, []string{ref}, tc.opts)
+			if tc.wantFail {
+				if !errors.Is(err, ErrPush) || !strings.Contains(err.Error(), ref) {
+					t.Fatalf("err = %v, want ErrPush naming %s", err, ref)
+				}
+				return
+			}
+			if err != nil || got != want.String() {
+				t.Fatalf("Push = %s, %v", got, err)
+			}
+		})
+	}
+}
+
+func TestPushRejectsBeforeConnecting(t *testing.T) {
+	reg := newTestRegistry(t, "", "")
+	dir, _ := indexLayout(t)
+	twoRoots := writeLayout(t, mutate.AppendManifests(empty.Index,
+		mutate.IndexAddendum{Add: mustRandomIndex(t)}, mutate.IndexAddendum{Add: mustRandomIndex(t)}))
+	for _, tc := range []struct {
+		name string
+		dir  string
+		refs []string
+		opts Options
+		want string
+	}{
+		{"no reference", dir, nil, Options{}, "no reference"},
+		{"bad reference", dir, []string{reg.host + "/app:1", reg.host + "/App:1"}, Options{Insecure: true}, `reference "` + reg.host + `/App:1"`},
+		{"digest only", dir, []string{reg.host + "/app"}, Options{Insecure: true}, `reference "` + reg.host + `/app"`},
+		{"bad endpoint", dir, []string{"registry.example/app:1"}, Options{Endpoint: "http://x/y"}, `endpoint "http://x/y"`},
+		{"two images in the layout", twoRoots, []string{reg.host + "/app:1"}, Options{Insecure: true}, "lists 2 images, want 1"},
+		{"not a layout", t.TempDir(), []string{reg.host + "/app:1"}, Options{Insecure: true}, "reading the image layout"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := reg.requests.Load()
+			_, err := Push(context.Background(), tc.dir, tc.refs, tc.opts)
+			if !errors.Is(err, ErrPush) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want ErrPush containing %q", err, tc.want)
+			}
+			if n := reg.requests.Load() - before; n != 0 {
+				t.Errorf("%d requests reached the registry before the error", n)
+			}
+		})
+	}
+}
+
+func TestPushUnreachable(t *testing.T) {
+	dir, _ := indexLayout(t)
+	// Port 1 on the loopback address: nothing listens there.
+	ref := "127.0.0.1:1/app:1"
+	_, err := Push(context.Background(), dir, []string{ref}, Options{Insecure: true})
+	if !errors.Is(err, ErrPush) || !strings.Contains(err.Error(), ref) {
+		t.Fatalf("err = %v, want ErrPush naming %s", err, ref)
+	}
+}
+
+func mustRef(t *testing.T, ref string) name.Reference {
+	t.Helper()
+	r, err := name.ParseReference(ref, name.Insecure)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func mustRandomIndex(t *testing.T) v1.ImageIndex {
+	t.Helper()
+	idx, err := random.Index(64, 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return idx
+}
