@@ -26,6 +26,8 @@ type Tests struct {
 	GoVersion string
 	// +private
 	LLVMVersion string
+	// +private
+	RegistryImage string
 }
 
 func New(
@@ -46,8 +48,15 @@ func New(
 	// LLVM major of the toolchain checks.
 	// +default="19"
 	llvmVersion string,
+	// Registry image the publish check pushes to, run as a service
+	// (distribution's registry, listening on port 5000 over plain HTTP).
+	// +default="registry:2"
+	registryImage string,
 ) *Tests {
-	return &Tests{BuilderImage: builderImage, StripImage: stripImage, RunImage: runImage, GoVersion: goVersion, LLVMVersion: llvmVersion}
+	return &Tests{
+		BuilderImage: builderImage, StripImage: stripImage, RunImage: runImage,
+		GoVersion: goVersion, LLVMVersion: llvmVersion, RegistryImage: registryImage,
+	}
 }
 
 // crossPlatforms are the targets every fixture is cross-built for.

@@ -120,6 +120,15 @@ func Read(r io.Reader) (*Layout, error) {
 	return l, nil
 }
 
+// Root is the digest of the one image index.json lists: the digest a
+// registry would give the pushed image.
+func (l *Layout) Root() (string, error) {
+	if len(l.Index.Manifests) != 1 {
+		return "", fmt.Errorf("index.json lists %d images, want 1", len(l.Index.Manifests))
+	}
+	return l.Index.Manifests[0].Digest, nil
+}
+
 // Images lists the platform manifests, following nested image indexes,
 // sorted by platform.
 func (l *Layout) Images() ([]Image, error) {

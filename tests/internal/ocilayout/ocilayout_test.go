@@ -105,6 +105,9 @@ func TestReadNestedIndex(t *testing.T) {
 	if imgs[0].Config.Config.Entrypoint[0] != "/usr/local/bin/app" {
 		t.Fatalf("entrypoint = %v", imgs[0].Config.Config.Entrypoint)
 	}
+	if root, err := l.Root(); err != nil || root != nested {
+		t.Fatalf("Root() = %s, %v; want the nested index %s", root, err, nested)
+	}
 }
 
 func TestPlatformDisagreement(t *testing.T) {
@@ -117,6 +120,18 @@ func TestPlatformDisagreement(t *testing.T) {
 	}
 	if _, err := l.Images(); err == nil || !strings.Contains(err.Error(), "config says linux/arm/v6") {
 		t.Fatalf("Images() = %v, want a platform disagreement", err)
+	}
+}
+
+func TestRootWantsOneImage(t *testing.T) {
+	b := &layoutBuilder{files: map[string][]byte{}}
+	one, two := b.image(t, "amd64", "", "", "a"), b.image(t, "arm64", "", "", "b")
+	l, err := Read(bytes.NewReader(b.tarball(t, map[string]any{"schemaVersion": 2, "manifests": []any{one, two}})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Root(); err == nil || !strings.Contains(err.Error(), "lists 2 images") {
+		t.Fatalf("Root() = %v, want an error for two images", err)
 	}
 }
 
