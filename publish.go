@@ -183,9 +183,10 @@ func (m *GoBuild) Publish(
 	if err := layout.WriteDir(layoutDir); err != nil {
 		return "", err
 	}
+	// Push's errors name the reference.
 	dgst, err := registrypush.Push(ctx, layoutDir, refs, to)
 	if err != nil {
-		return "", fmt.Errorf("publishing %s: %w", ref, err)
+		return "", err
 	}
 	var out strings.Builder
 	for _, r := range refs {

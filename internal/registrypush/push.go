@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/google/go-containerregistry/pkg/authn"
@@ -17,10 +18,11 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 )
 
 // ErrPush is wrapped by every error this package returns.
-var ErrPush = errors.New("push")
+var ErrPush = errors.New("pushing the image")
 
 // Options say how to reach the registry and as whom.
 type Options struct {
@@ -62,7 +64,7 @@ func Push(ctx context.Context, dir string, refs []string, opts Options) (string,
 	remoteOpts := []remote.Option{remote.WithContext(ctx), remote.WithAuth(opts.authenticator()), remote.WithUserAgent("go-build")}
 	for i, target := range targets {
 		if err := image.write(target, remoteOpts...); err != nil {
-			return "", fmt.Errorf("%w: %s: %v", ErrPush, refs[i], err)
+			return "", fmt.Errorf("%w: %s: %v", ErrPush, refs[i], opts.explain(err))
 		}
 	}
 	return dgst.String(), nil
@@ -91,6 +93,20 @@ func (o Options) target(ref string) (name.Reference, error) {
 		return nil, fmt.Errorf("%w: endpoint %q for %q: %v", ErrPush, o.Endpoint, ref, err)
 	}
 	return target, nil
+}
+
+// explain puts a refused authentication in words: the registry's own
+// answer to a HEAD request has no body to say it.
+func (o Options) explain(err error) error {
+	var terr *transport.Error
+	if !errors.As(err, &terr) || (terr.StatusCode != http.StatusUnauthorized && terr.StatusCode != http.StatusForbidden) {
+		return err
+	}
+	who := "an anonymous push (no credentials given)"
+	if o.Username != "" {
+		who = fmt.Sprintf("user %q", o.Username)
+	}
+	return fmt.Errorf("the registry refused %s: %d %s", who, terr.StatusCode, http.StatusText(terr.StatusCode))
 }
 
 func (o Options) authenticator() authn.Authenticator {

@@ -161,19 +161,19 @@ func TestPushAuthentication(t *testing.T) {
 	dir, want := indexLayout(t)
 	ref := reg.host + "/app:1"
 	for _, tc := range []struct {
-		name     string
-		opts     Options
-		wantFail bool
+		name    string
+		opts    Options
+		wantErr string
 	}{
-		{"anonymous", Options{Insecure: true}, true},
-		{"wrong password", Options{Insecure: true, Username: "ci", Password: "nope"}, true},
-		{"right password", Options{Insecure: true, Username: "ci", Password: "s3cret"}, false},
+		{"anonymous", Options{Insecure: true}, "the registry refused an anonymous push (no credentials given): 401 Unauthorized"},
+		{"wrong password", Options{Insecure: true, Username: "ci", Password: "nope"}, `the registry refused user "ci": 401 Unauthorized`},
+		{"right password", Options{Insecure: true, Username: "ci", Password: "s3cret"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := Push(context.Background(), dir, []string{ref}, tc.opts)
-			if tc.wantFail {
-				if !errors.Is(err, ErrPush) || !strings.Contains(err.Error(), ref) {
-					t.Fatalf("err = %v, want ErrPush naming %s", err, ref)
+			if tc.wantErr != "" {
+				if !errors.Is(err, ErrPush) || !strings.Contains(err.Error(), ref+": "+tc.wantErr) {
+					t.Fatalf("err = %v, want ErrPush naming %s: %s", err, ref, tc.wantErr)
 				}
 				return
 			}
