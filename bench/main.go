@@ -512,12 +512,13 @@ func timed(ctx context.Context, label string, f func(context.Context) error) (fl
 	return secs, nil
 }
 
-// packagesText names the built packages in a note.
+// packagesText names the built packages in a note, as markdown.
 func packagesText(pkgs []string) string {
 	if len(pkgs) == 0 {
 		return "every main package"
 	}
-	return "package " + strings.Join(pkgs, " ")
+	// Code-quoted: a package named "." would run into the sentence's period.
+	return "package `" + strings.Join(pkgs, " ") + "`"
 }
 
 // logf prints progress to the function's log.
