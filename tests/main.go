@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -262,11 +263,24 @@ func (m *Tests) ModuleAsSource(ctx context.Context) error {
 		"github.com/rakyll/hey@v0.1.4/..": "hey",
 	} {
 		_, err := build(module).Entries(ctx)
-		if err == nil || !strings.Contains(err.Error(), want) {
-			return fmt.Errorf("building %s: error %v, want one containing %q", module, err, want)
+		if msg := errorText(err); err == nil || !strings.Contains(msg, want) {
+			return fmt.Errorf("building %s: error %q, want one containing %q", module, msg, want)
 		}
 	}
 	return nil
+}
+
+// errorText is what a user sees of err: its message and, for a failed
+// command, the command's stderr, which the message leaves out.
+func errorText(err error) string {
+	if err == nil {
+		return ""
+	}
+	var exec *dagger.ExecError
+	if errors.As(err, &exec) {
+		return err.Error() + "\n" + exec.Stderr
+	}
+	return err.Error()
 }
 
 // buildAll builds gb for every platform concurrently and checks each gives
