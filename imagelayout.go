@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"dagger/go-build/internal/dagger"
 	"dagger/go-build/internal/ocilayout"
+	"dagger/go-build/internal/platform"
 )
 
 // workdirFile loads a file this process wrote into its working directory
@@ -17,25 +17,28 @@ var workdirFile = func(rel string) *dagger.File {
 	return dag.CurrentModule().WorkdirFile(rel)
 }
 
-// imageLayout has the engine assemble the platform containers into one
-// multi-platform image, then gives every config the fixed created time. The
-// engine stamps the configs with the time of the export, which would make
-// each build's digests differ; with the stamp fixed, the same inputs give
-// the same image, byte for byte.
+// imageLayout builds the runtime containers of every target, has the engine
+// assemble them into one multi-platform image, then gives every config the
+// fixed created time. The engine stamps the configs with the time of the
+// export, which would make each build's digests differ; with the stamp
+// fixed, the same inputs give the same image, byte for byte.
 //
 // It works in a fresh directory under the working directory, which the
 // caller removes.
-func imageLayout(ctx context.Context, ctrs []*dagger.Container, created time.Time) (*ocilayout.Layout, string, error) {
+func (m *GoBuild) imageLayout(ctx context.Context, targets []platform.Target) (*ocilayout.Layout, string, error) {
+	ctrs, created, err := m.containers(ctx, targets)
+	if err != nil {
+		return nil, "", err
+	}
 	dir, err := os.MkdirTemp(".", "image-")
 	if err != nil {
 		return nil, "", err
 	}
-	tarball := filepath.Join(dir, "engine.tar")
-	abs, err := filepath.Abs(tarball)
+	tarball, err := filepath.Abs(filepath.Join(dir, "engine.tar"))
 	if err != nil {
 		return nil, dir, err
 	}
-	if _, err := dag.Container().AsTarball(dagger.ContainerAsTarballOpts{PlatformVariants: ctrs}).Export(ctx, abs); err != nil {
+	if _, err := dag.Container().AsTarball(dagger.ContainerAsTarballOpts{PlatformVariants: ctrs}).Export(ctx, tarball); err != nil {
 		return nil, dir, fmt.Errorf("assembling the image: %w", err)
 	}
 	f, err := os.Open(tarball)
@@ -50,7 +53,7 @@ func imageLayout(ctx context.Context, ctrs []*dagger.Container, created time.Tim
 	if err := layout.SetCreated(created); err != nil {
 		return nil, dir, fmt.Errorf("fixing the image's created time: %w", err)
 	}
-	return layout, dir, os.Remove(tarball)
+	return layout, dir, nil
 }
 
 // imageTarball writes the layout as an OCI tarball and returns it as a File.

@@ -100,11 +100,7 @@ func (m *GoBuild) Image(
 	if err != nil {
 		return nil, err
 	}
-	ctrs, created, err := m.containers(ctx, targets)
-	if err != nil {
-		return nil, err
-	}
-	layout, dir, err := imageLayout(ctx, ctrs, created)
+	layout, dir, err := m.imageLayout(ctx, targets)
 	defer os.RemoveAll(dir)
 	if err != nil {
 		return nil, err
@@ -166,11 +162,7 @@ func (m *GoBuild) Publish(
 	if err != nil {
 		return "", err
 	}
-	ctrs, created, err := m.containers(ctx, targets)
-	if err != nil {
-		return "", err
-	}
-	layout, dir, err := imageLayout(ctx, ctrs, created)
+	layout, dir, err := m.imageLayout(ctx, targets)
 	defer os.RemoveAll(dir)
 	if err != nil {
 		return "", err

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"dagger/go-build/internal/buildopts"
@@ -41,16 +40,10 @@ func (m *GoBuild) downloadModule(ctx context.Context, builder *dagger.Container,
 	if err != nil {
 		return nil, err
 	}
-	src, err := builder.
+	return builder.
 		WithExec([]string{"sh", "-c", spec.DownloadScript(moduleSrcDir)}).
 		Directory(moduleSrcDir).
 		Sync(ctx)
-	if err != nil {
-		// The script's stderr says why (no such version, no checksum);
-		// a caller module would otherwise see only the exit code.
-		return nil, fmt.Errorf("fetching %s: %w", module, withStderr(err))
-	}
-	return src, nil
 }
 
 // readStamp reads the version information from the source's git checkout, if
