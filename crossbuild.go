@@ -19,9 +19,10 @@ const (
 	goBuildCache = "/root/.cache/go-build"
 )
 
-// Build compiles the source's command binaries for one platform and returns
-// them, stripped and verified, in a directory (export it with
-// `export --path ./bin`). The compiler runs on the engine's own platform
+// Build compiles the command binaries for one platform into a directory.
+//
+// The binaries come out stripped and verified; export them with
+// `export --path ./bin`. The compiler runs on the engine's own platform
 // with the target's environment; cgo code is compiled by clang against the
 // target's C libraries.
 func (m *GoBuild) Build(
@@ -33,6 +34,9 @@ func (m *GoBuild) Build(
 	// +optional
 	arch string,
 ) (*dagger.Directory, error) {
+	if err := m.requireSource("build"); err != nil {
+		return nil, err
+	}
 	plan, t, err := m.planOne(ctx, arch)
 	if err != nil {
 		return nil, err
@@ -40,15 +44,19 @@ func (m *GoBuild) Build(
 	return plan.binaries(ctx, t, m.Static)
 }
 
-// Builder returns the container a target is compiled in, with the source at
-// /src, the module cache warm and the target environment applied (for a look
-// around with `terminal`).
+// Builder returns the container a target is compiled in.
+//
+// The source is at /src, the module cache is warm and the target
+// environment applied: a place for a look around with `terminal`.
 func (m *GoBuild) Builder(
 	ctx context.Context,
 	// Target platform, as for build. Default: the engine's own platform.
 	// +optional
 	arch string,
 ) (*dagger.Container, error) {
+	if err := m.requireSource("builder"); err != nil {
+		return nil, err
+	}
 	plan, t, err := m.planOne(ctx, arch)
 	if err != nil {
 		return nil, err
@@ -56,8 +64,10 @@ func (m *GoBuild) Builder(
 	return plan.targetContainer(ctx, t)
 }
 
-// TargetEnv prints the environment a target is compiled with: GOOS, GOARCH,
-// GOARM..., and with cgo CC, CGO_LDFLAGS and pkg-config paths.
+// TargetEnv prints the environment a target is compiled with.
+//
+// That is GOOS, GOARCH, GOARM..., and with cgo CC, CGO_LDFLAGS and the
+// pkg-config paths. It needs no source.
 func (m *GoBuild) TargetEnv(
 	// Target platform, as for build.
 	arch string,
@@ -81,6 +91,8 @@ func (m *GoBuild) TargetEnv(
 }
 
 // Platforms lists the target platforms go-build accepts.
+//
+// It needs no source.
 func (m *GoBuild) Platforms() []string {
 	return platform.Supported()
 }
@@ -241,7 +253,14 @@ func (p *buildPlan) targetContainer(ctx context.Context, t platform.Target) (*da
 		if err != nil {
 			return nil, fmt.Errorf("builder %s: %w", p.m.builderName(), err)
 		}
-		ctr = ctr.WithExec([]string{"sh", "-c", script})
+		// Run the setup now, so that a target whose C libraries cannot be
+		// installed fails naming the target and the package manager's
+		// reason.
+		ctr, err = ctr.WithExec([]string{"sh", "-c", script}).Sync(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("setting up cgo for %s on %s (target packages: %s): %w",
+				t, p.m.builderName(), targetPackagesText(p.m.TargetPackages), withStderr(err))
+		}
 		for _, kv := range b.Env(t) {
 			ctr = ctr.WithEnvVariable(kv[0], kv[1])
 		}
@@ -252,11 +271,17 @@ func (p *buildPlan) targetContainer(ctx context.Context, t platform.Target) (*da
 	return withSource(ctr, p.src), nil
 }
 
+// targetPackagesText lists the extra target packages for messages; libc and
+// libgcc are always installed.
+func targetPackagesText(pkgs []string) string {
+	return strings.Join(append([]string{"libc", "libgcc"}, pkgs...), ", ")
+}
+
 // detectBuilder tells the builder's package system, for the cgo setup.
 func (m *GoBuild) detectBuilder(ctx context.Context, ctr *dagger.Container) (cgoenv.Builder, error) {
 	out, err := ctr.WithExec(cgoenv.DetectCommand()).Stdout(ctx)
 	if err != nil {
-		return cgoenv.Builder{}, err
+		return cgoenv.Builder{}, fmt.Errorf("builder %s: telling its package system: %w", m.builderName(), withStderr(err))
 	}
 	b, err := cgoenv.ParseBuilder(out)
 	if err != nil {
@@ -289,7 +314,7 @@ func (p *buildPlan) compile(ctx context.Context, t platform.Target) (*dagger.Con
 	opts := p.m.buildOptions()
 	list, err := ctr.WithExec(opts.ListMainPackages()).Stdout(ctx)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("listing the packages to build for %s: %w", t, withStderr(err))
 	}
 	pkgs := gomodule.ParseMainPackages(list)
 	if len(pkgs) == 0 {

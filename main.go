@@ -9,6 +9,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path"
 
@@ -52,6 +53,10 @@ type GoBuild struct {
 	// Go module to build instead of Source, as path@version.
 	// +private
 	Module string
+	// Why there is no source when neither Source nor Module is set: the
+	// workspace has no go.mod. Only functions that build report it.
+	// +private
+	NoSourceReason string
 	// Go version of the builder and of the toolchain.
 	// +private
 	GoVersion string
@@ -120,6 +125,10 @@ type GoBuild struct {
 	Runtime *RuntimeImage
 }
 
+// New configures go-build: the source, the builder and the build options.
+//
+// Flags given before the function name land here, e.g.
+// `dagger call --cgo --static build --arch arm64`.
 func New(
 	ctx context.Context,
 	// The caller's workspace, filled in by Dagger: the source defaults to
@@ -208,13 +217,20 @@ func New(
 	// +optional
 	rerelease int,
 ) (*GoBuild, error) {
+	var noSource string
 	if source == nil && module == "" {
 		var err error
-		if source, err = workspaceModule(ctx, ws); err != nil {
+		source, err = workspaceModule(ctx, ws)
+		switch {
+		case errors.Is(err, errNoGoMod):
+			// platforms, target-env, tag... need no source: keep going.
+			noSource = err.Error()
+		case err != nil:
 			return nil, err
 		}
 	}
 	m := &GoBuild{
+		NoSourceReason:     noSource,
 		Source:             source,
 		Module:             module,
 		GoVersion:          goVersion,
@@ -313,7 +329,23 @@ func workspaceModule(ctx context.Context, ws *dagger.Workspace) (*dagger.Directo
 		return nil, fmt.Errorf("finding the Go module to build: %w", err)
 	}
 	if goMod == "" {
-		return nil, fmt.Errorf("no go.mod in the workspace's directory or above it: run dagger in a Go module, or pass --source or --module")
+		return nil, errNoGoMod
 	}
 	return ws.Directory(path.Dir(goMod)), nil
+}
+
+// errNoGoMod says the workspace is not in a Go module.
+var errNoGoMod = errors.New("no go.mod in the workspace's directory or above it: run dagger in a Go module, or pass --source or --module")
+
+// requireSource fails fn, a function that builds, when there is nothing to
+// build; it runs before any other work of fn.
+func (m *GoBuild) requireSource(fn string) error {
+	if m.Source == nil && m.Module == "" {
+		reason := m.NoSourceReason
+		if reason == "" {
+			reason = errNoGoMod.Error()
+		}
+		return fmt.Errorf("%s needs a Go source to build: %s", fn, reason)
+	}
+	return nil
 }

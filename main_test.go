@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"dagger/go-build/internal/dagger"
 	"dagger/go-build/internal/errtest"
 	"dagger/go-build/internal/platform"
 )
@@ -12,6 +13,9 @@ import (
 // config is a valid configuration as the constructor's defaults make it.
 func config() *GoBuild {
 	return &GoBuild{
+		// A source that is never read: these tests stop before any
+		// container work.
+		Source:             &dagger.Directory{},
 		GoVersion:          "1.26",
 		StripImage:         defaultStripImage,
 		Strip:              StripModeTarget,
@@ -229,4 +233,20 @@ func TestToolchainVersionsFromTheConstructor(t *testing.T) {
 	// Bookworm has no LLVM 18: the error lists what it has, before any
 	// container work (dag is nil here).
 	errtest.Check(t, err, nil, "19")
+}
+
+// Functions that build name themselves when there is nothing to build;
+// the others never ask.
+func TestRequireSource(t *testing.T) {
+	m := config()
+	m.Source, m.NoSourceReason = nil, errNoGoMod.Error()
+	errtest.Check(t, m.requireSource("build"), nil, "build needs a Go source to build: no go.mod in the workspace's directory")
+	m.Module = "github.com/rakyll/hey@v0.1.4"
+	errtest.Check(t, m.requireSource("build"), nil, "")
+	if got := len(m.Platforms()); got == 0 {
+		t.Fatal("platforms needs no source, and listed none")
+	}
+	if _, err := config().TargetEnv("arm64"); err != nil {
+		t.Fatalf("target-env without a source: %v", err)
+	}
 }

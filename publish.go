@@ -22,8 +22,9 @@ const (
 	binDir       = "/usr/local/bin"
 )
 
-// WithRuntime sets the runtime image that containers, image and publish put
-// the binaries in.
+// WithRuntime sets the runtime image the binaries are put in.
+//
+// Containers, image and publish use it.
 func (m *GoBuild) WithRuntime(
 	// Base image, pulled for each target platform; scratch (the default)
 	// holds nothing but the binaries, which must then be static.
@@ -38,9 +39,10 @@ func (m *GoBuild) WithRuntime(
 	// Environment variables, as NAME=value.
 	// +optional
 	env []string,
-	// Working directory.
+	// Working directory of the image's process (--working-dir: dagger call
+	// has a --workdir of its own).
 	// +optional
-	workdir string,
+	workingDir string,
 	// User to run as, e.g. 65532:65532.
 	// +optional
 	user string,
@@ -61,7 +63,7 @@ func (m *GoBuild) WithRuntime(
 ) (*GoBuild, error) {
 	next := *m
 	next.Runtime = &RuntimeImage{
-		Base: base, Entrypoint: entrypoint, Cmd: cmd, Env: env, Workdir: workdir, User: user,
+		Base: base, Entrypoint: entrypoint, Cmd: cmd, Env: env, WorkingDir: workingDir, User: user,
 		Ports: ports, Labels: labels, Annotations: annotations, SourceDateEpoch: sourceDateEpoch,
 	}
 	if _, err := next.Runtime.parse(); err != nil {
@@ -70,15 +72,19 @@ func (m *GoBuild) WithRuntime(
 	return &next, nil
 }
 
-// Containers builds, strips and verifies the binaries for every platform
-// concurrently and returns one runtime container per platform, each created
-// for its own platform, in the order given.
+// Containers returns one runtime container per platform, in the order given.
+//
+// The binaries of every platform are built, stripped and verified
+// concurrently; each container is created for its own platform.
 func (m *GoBuild) Containers(
 	ctx context.Context,
 	// Target platforms (Linux), as for build.
 	// +default=["linux/amd64","linux/arm64"]
 	platforms []string,
 ) ([]*dagger.Container, error) {
+	if err := m.requireSource("containers"); err != nil {
+		return nil, err
+	}
 	targets, err := platform.ParseList(platforms)
 	if err != nil {
 		return nil, err
@@ -87,15 +93,20 @@ func (m *GoBuild) Containers(
 	return ctrs, err
 }
 
-// Image writes the multi-platform image as an OCI tarball (export it with
-// `export --path app.tar`), for offline use and tests. It is the image
-// publish pushes: building the same commit again gives the same digests.
+// Image writes the multi-platform image as an OCI tarball.
+//
+// Export it with `export --path app.tar`, for offline use and tests. It is
+// the image publish pushes: building the same commit again gives the same
+// digests.
 func (m *GoBuild) Image(
 	ctx context.Context,
 	// Target platforms (Linux), as for build.
 	// +default=["linux/amd64","linux/arm64"]
 	platforms []string,
 ) (*dagger.File, error) {
+	if err := m.requireSource("image"); err != nil {
+		return nil, err
+	}
 	targets, err := platform.ParseList(platforms)
 	if err != nil {
 		return nil, err
@@ -108,10 +119,11 @@ func (m *GoBuild) Image(
 	return imageTarball(ctx, layout, dir)
 }
 
-// Publish builds and verifies every platform, then pushes one multi-platform
-// manifest list, and prints the reference with its digest (one line per tag).
-// Nothing is pushed unless every platform built. The image is the one image
-// writes, so the same commit gives the same digest.
+// Publish pushes one multi-platform image and prints its digest per tag.
+//
+// Every platform is built and verified first: nothing is pushed unless
+// every platform built. The image is the one image writes, so the same
+// commit gives the same digest.
 // +cache="never"
 func (m *GoBuild) Publish(
 	ctx context.Context,
@@ -139,6 +151,9 @@ func (m *GoBuild) Publish(
 	// +optional
 	registryService *dagger.Service,
 ) (string, error) {
+	if err := m.requireSource("publish"); err != nil {
+		return "", err
+	}
 	ref, err := imagecfg.ParseReference(image)
 	if err != nil {
 		return "", err
@@ -199,7 +214,7 @@ type RuntimeImage struct {
 	// Environment variables, NAME=value.
 	Env []string
 	// Working directory.
-	Workdir string
+	WorkingDir string
 	// User to run as.
 	User string
 	// Exposed ports.
@@ -350,8 +365,8 @@ func (r *RuntimeImage) apply(ctr *dagger.Container, rt parsedRuntime, names []st
 	for _, kv := range rt.env {
 		ctr = ctr.WithEnvVariable(kv.Key, kv.Value)
 	}
-	if r.Workdir != "" {
-		ctr = ctr.WithWorkdir(r.Workdir)
+	if r.WorkingDir != "" {
+		ctr = ctr.WithWorkdir(r.WorkingDir)
 	}
 	if r.User != "" {
 		ctr = ctr.WithUser(r.User)

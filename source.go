@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"dagger/go-build/internal/buildopts"
@@ -12,9 +13,11 @@ import (
 
 const moduleSrcDir = "/module-src"
 
-// ModuleSource fetches a published Go module's source through the Go module
-// proxy, checksum-verified against the checksum database as go mod download
-// does, and returns it (e.g. to change a file and build it as source).
+// ModuleSource fetches a published Go module's source and returns it.
+//
+// The source comes through the Go module proxy, checksum-verified against
+// the checksum database as go mod download does (e.g. to change a file and
+// build it as source).
 func (m *GoBuild) ModuleSource(
 	ctx context.Context,
 	// The module as path@version, e.g. github.com/coredns/coredns@v1.11.3.
@@ -30,7 +33,7 @@ func (m *GoBuild) ModuleSource(
 // source is the tree to build: the module given with --module, else Source.
 func (m *GoBuild) source(ctx context.Context, builder *dagger.Container) (*dagger.Directory, error) {
 	if m.Module == "" {
-		return m.Source, nil
+		return m.Source, m.requireSource("building")
 	}
 	return m.downloadModule(ctx, builder, m.Module)
 }
@@ -40,10 +43,14 @@ func (m *GoBuild) downloadModule(ctx context.Context, builder *dagger.Container,
 	if err != nil {
 		return nil, err
 	}
-	return builder.
+	dir, err := builder.
 		WithExec([]string{"sh", "-c", spec.DownloadScript(moduleSrcDir)}).
 		Directory(moduleSrcDir).
 		Sync(ctx)
+	if err != nil {
+		return nil, withStderr(err)
+	}
+	return dir, nil
 }
 
 // readStamp reads the version information from the source's git checkout, if
@@ -56,7 +63,7 @@ echo "describe=$(git describe --tags --always --dirty 2>/dev/null || true)"
 echo "time=$(git log -1 --format=%ct)"
 echo "remote=$(git config --get remote.origin.url || true)"`}).Stdout(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("reading the source's git stamp: %w", withStderr(err))
 	}
 	info := map[string]string{}
 	for _, line := range strings.Split(out, "\n") {

@@ -9,6 +9,7 @@ import (
 
 	"dagger/go-build/internal/dagger"
 	"dagger/go-build/internal/imagecfg"
+	"dagger/go-build/internal/pkgscript"
 	"dagger/go-build/internal/platform"
 	"dagger/go-build/internal/toolchainver"
 )
@@ -17,12 +18,13 @@ import (
 // are known without pulling anything.
 const toolchainSuite = "bookworm"
 
-// Toolchain returns the versioned build container for a platform: Go, Clang,
-// LLD and LLVM tools, pkg-config, git, make, file and the Kubernetes code
-// generators, with GOTOOLCHAIN=local, GOPATH=/go and PATH set. Only the
-// distribution's package installation runs in the target platform's
-// container; the Go tools are cross-compiled natively and copied in. The
-// installed versions are checked against the requested ones.
+// Toolchain returns the versioned build container for a platform.
+//
+// It holds Go, Clang, LLD and LLVM tools, pkg-config, git, make, file and
+// the Kubernetes code generators, with GOTOOLCHAIN=local, GOPATH=/go and
+// PATH set. Only the distribution's package installation runs in the
+// target platform's container; the Go tools are cross-compiled natively and
+// copied in. The installed versions are checked against the requested ones.
 func (m *GoBuild) Toolchain(
 	ctx context.Context,
 	// Platform of the toolchain, as for build (Linux only). Default: the
@@ -42,9 +44,10 @@ func (m *GoBuild) Toolchain(
 	return tc, err
 }
 
-// Tag prints the toolchain's image tag, <go>-llvm<llvm>-k8s<k8s>[-N], from the
-// versions installed in the native toolchain (which must match the requested
-// ones), e.g. 1.25.4-llvm18.1.8-k8s1.34.1.
+// Tag prints the toolchain's image tag, e.g. 1.25.4-llvm18.1.8-k8s1.34.1.
+//
+// The tag is <go>-llvm<llvm>-k8s<k8s>[-N], from the versions installed in
+// the native toolchain (which must match the requested ones).
 func (m *GoBuild) Tag(ctx context.Context) (string, error) {
 	t, err := m.nativeTarget(ctx)
 	if err != nil {
@@ -63,8 +66,9 @@ func (m *GoBuild) Branch() (string, error) {
 	return req.Branch(), nil
 }
 
-// WithToolchain makes this module's own toolchain (for the engine's platform)
-// the builder of later builds.
+// WithToolchain makes this module's own toolchain the builder of later builds.
+//
+// The toolchain is built for the engine's platform.
 func (m *GoBuild) WithToolchain(
 	ctx context.Context,
 	// Extra Go tools to build in, as package@version.
@@ -84,8 +88,9 @@ func (m *GoBuild) WithToolchain(
 	return &next, nil
 }
 
-// ToolchainImage writes the toolchains of several platforms as one
-// multi-platform OCI tarball.
+// ToolchainImage writes the toolchains of several platforms as one OCI tarball.
+//
+// The tarball holds one multi-platform index.
 func (m *GoBuild) ToolchainImage(
 	ctx context.Context,
 	// Platforms of the toolchain image.
@@ -102,10 +107,11 @@ func (m *GoBuild) ToolchainImage(
 	return dag.Container().AsTarball(dagger.ContainerAsTarballOpts{PlatformVariants: set.containers}), nil
 }
 
-// PublishToolchain builds the toolchain for every platform concurrently,
-// checks each, and only then pushes one image per architecture as
-// <tag>-<arch> and the multi-arch manifest list at <tag>. It prints the
-// references with their digests.
+// PublishToolchain pushes the toolchain for every platform under its tag.
+//
+// Every platform is built concurrently and checked, and only then is one
+// image per architecture pushed as <tag>-<arch> and the multi-arch
+// manifest list at <tag>. It prints the references with their digests.
 // +cache="never"
 func (m *GoBuild) PublishToolchain(
 	ctx context.Context,
@@ -284,9 +290,9 @@ func (m *GoBuild) toolchain(ctx context.Context, t platform.Target, tools []stri
 	tc := base.
 		// The one emulated step: the distribution's packages for t.
 		WithExec(append([]string{"sh", "-c", `set -eu
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "$@" ca-certificates git make file pkg-config
+` + pkgscript.Prelude + `export DEBIAN_FRONTEND=noninteractive
+pkg_run apt-get update -q
+pkg_run apt-get install -y -q --no-install-recommends "$@" ca-certificates git make file pkg-config
 rm -rf /var/lib/apt/lists/*`, "install"}, llvm...)).
 		WithEnvVariable("GOTOOLCHAIN", "local").
 		WithEnvVariable("GOPATH", "/go").
@@ -298,7 +304,7 @@ rm -rf /var/lib/apt/lists/*`, "install"}, llvm...)).
 	tc = tc.WithDirectory("/go/bin", bins)
 	tag, err := toolchainTag(ctx, tc, req)
 	if err != nil {
-		return nil, "", fmt.Errorf("toolchain for %s: %w", t, err)
+		return nil, "", fmt.Errorf("toolchain for %s: %w", t, withStderr(err))
 	}
 	return tc.
 		WithLabel("org.opencontainers.image.title", "go-build").

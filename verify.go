@@ -10,6 +10,7 @@ import (
 
 	"dagger/go-build/internal/binverify"
 	"dagger/go-build/internal/dagger"
+	"dagger/go-build/internal/pkgscript"
 	"dagger/go-build/internal/platform"
 )
 
@@ -65,11 +66,22 @@ func checkBinary(dir, name string, want binverify.Expect) error {
 }
 
 // withStderr adds a failed command's stderr (the compiler's or linker's
-// message) to its error when the error does not carry it already.
+// message) to its error. A failed package command (apt-get, apk) is cut
+// down to its reason: the command and the package manager's explanation,
+// not its progress.
+//
+// The result does not wrap the exec error: when a module function returns
+// an error that unwraps, one wrap at a time, to the engine's GraphQL error,
+// the SDK's generated code reports that error's own message alone ("exit
+// code: 100"), dropping every word added around it.
 func withStderr(err error) error {
 	var exec *dagger.ExecError
-	if errors.As(err, &exec) && exec.Stderr != "" && !strings.Contains(err.Error(), exec.Stderr) {
-		return fmt.Errorf("%w\n%s", err, strings.TrimSpace(exec.Stderr))
+	if !errors.As(err, &exec) || exec.Stderr == "" {
+		return err
 	}
-	return err
+	detail := strings.TrimSpace(exec.Stderr)
+	if reason, ok := pkgscript.Reason(exec.Stderr); ok {
+		detail = reason
+	}
+	return fmt.Errorf("%v\n%s", err, detail)
 }

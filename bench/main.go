@@ -52,8 +52,10 @@ type Bench struct {
 	StripImage string
 }
 
-// New configures the benchmark: the two projects and the images. Every
-// default is public, and every image can be replaced (e.g. by a mirror).
+// New configures the benchmark: the projects and the images.
+//
+// Every default is public, and every image can be replaced (e.g. by a
+// mirror).
 func New(
 	// Pure-Go project measured, a Go module as path@version (fetched through
 	// the Go module proxy).
@@ -110,8 +112,9 @@ func New(
 	}
 }
 
-// Run takes every measurement, one after the other, and returns the tables:
-// native vs cross vs emulated builds, cold and warm, of both projects; strip
+// Run takes every measurement, one after the other, and returns the tables.
+//
+// The tables are native vs cross vs emulated builds, cold and warm, of both projects; strip
 // TARGET vs NATIVE; a four-platform image vs four single builds. With the
 // emulated builds this takes a long time (cold emulated builds of a large
 // project take tens of minutes).
@@ -147,9 +150,10 @@ func (m *Bench) Run(
 	return m.document(e, sections...), nil
 }
 
-// Compile times native, cross and emulated builds of one project, cold and
-// warm, and returns the table; ratios are relative to the native build of
-// the same temperature.
+// Compile times native, cross and emulated builds of one project.
+//
+// Each is timed cold and warm; ratios in the table are relative to the
+// native build of the same temperature.
 // +cache="never"
 func (m *Bench) Compile(
 	ctx context.Context,
@@ -171,9 +175,9 @@ func (m *Bench) Compile(
 	return m.document(e, s), nil
 }
 
-// Strip times stripping project's foreign-platform binary with TARGET and
-// with NATIVE, the compile cached, and returns the table with the ratio
-// TARGET/NATIVE.
+// Strip times TARGET against NATIVE stripping of a foreign binary.
+//
+// The compile is cached; the table gives the ratio TARGET/NATIVE.
 // +cache="never"
 func (m *Bench) Strip(ctx context.Context) (string, error) {
 	e, err := m.prepare(ctx)
@@ -187,8 +191,9 @@ func (m *Bench) Strip(ctx context.Context) (string, error) {
 	return m.document(e, s), nil
 }
 
-// Image times a cold four-platform image of project (amd64, arm64, ppc64le,
-// s390x) against four cold single builds, and returns the tables with the
+// Image times a cold four-platform image against four cold single builds.
+//
+// The platforms are amd64, arm64, ppc64le and s390x; the table gives the
 // ratio image/sum.
 // +cache="never"
 func (m *Bench) Image(ctx context.Context) (string, error) {

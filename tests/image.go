@@ -34,8 +34,9 @@ func imagePlatformList() []string {
 	return ps
 }
 
-// ImageTarball exports the pure-Go fixture's image for amd64, arm64 and
-// arm/v7 as an OCI tarball and reads it back: one manifest per platform,
+// ImageTarball exports the pure-Go fixture's image as an OCI tarball.
+//
+// The image is for amd64, arm64 and arm/v7, read back: one manifest per platform,
 // each config with the right architecture and variant, the binary inside
 // each built for that platform, and the OCI created label.
 // +check
@@ -77,7 +78,9 @@ func (m *Tests) ImageTarball(ctx context.Context) error {
 	return nil
 }
 
-// ReproducibleImage builds the image twice with separate, cold caches and
+// ReproducibleImage checks two cold builds give the same image digests.
+//
+// It builds the image twice with separate, cold caches and
 // checks both tarballs hold the same image: the same index digest and the
 // same manifest digest per platform, so the same layers and configs.
 // +check
@@ -112,8 +115,10 @@ func (m *Tests) ReproducibleImage(ctx context.Context) error {
 	return nil
 }
 
-// ImageRuns runs each platform's runtime container (scratch, the binary as
-// entrypoint) under emulation and checks what it prints.
+// ImageRuns runs each platform's runtime container and checks what it prints.
+//
+// The containers are scratch with the binary as entrypoint, run under
+// emulation.
 // +check
 func (m *Tests) ImageRuns(ctx context.Context) error {
 	ctrs, err := m.goBuild("purego", dagger.GoBuildOpts{}).

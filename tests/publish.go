@@ -17,8 +17,10 @@ import (
 // is a name only: the image goes to the registry service.
 const publishRepository = "registry.test/purego"
 
-// PublishToRegistry publishes the pure-Go fixture for amd64, arm64 and
-// arm/v7 to a registry run as a service, under two tags, and reads the
+// PublishToRegistry publishes the fixture to a registry service and reads it back.
+//
+// The pure-Go fixture for amd64, arm64 and
+// arm/v7 goes to a registry run as a service, under two tags, and the
 // manifest list back from the registry: both tags hold the digest publish
 // printed, it is the digest of the image tarball built from the same
 // inputs, and it lists one manifest per platform.

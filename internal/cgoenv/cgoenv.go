@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"dagger/go-build/internal/pkgscript"
 	"dagger/go-build/internal/platform"
 )
 
@@ -104,7 +105,7 @@ func (b Builder) SetupScript(t platform.Target, extra []string) (string, error) 
 		return "", err
 	}
 	var s strings.Builder
-	s.WriteString("set -eu\n")
+	s.WriteString("set -eu\n" + pkgscript.Prelude)
 	switch b.Distro {
 	case Debian:
 		native := []string{"$compilers", "pkg-config"}
@@ -120,7 +121,7 @@ func (b Builder) SetupScript(t platform.Target, extra []string) (string, error) 
 		}
 		fmt.Fprintf(&s, `export DEBIAN_FRONTEND=noninteractive
 dpkg --add-architecture %s
-apt-get update -qq
+pkg_run apt-get update -q
 # libgcc-N-dev must match the builder's gcc so the C runtime objects agree.
 gccmajor=$(gcc -dumpversion 2>/dev/null | cut -d. -f1 || true)
 if [ -z "$gccmajor" ]; then
@@ -130,16 +131,16 @@ fi
 compilers=""
 command -v clang >/dev/null 2>&1 || compilers="clang"
 command -v ld.lld >/dev/null 2>&1 || compilers="$compilers lld"
-apt-get install -y -qq --no-install-recommends %s %s
+pkg_run apt-get install -y -q --no-install-recommends %s %s
 `, t.DebianArch, strings.Join(native, " "), strings.Join(target, " "))
 	case Alpine:
 		root := Sysroot(t)
 		target := append([]string{"musl-dev", "gcc"}, extra...)
-		fmt.Fprintf(&s, `apk add --no-cache clang lld pkgconf
+		fmt.Fprintf(&s, `pkg_run apk add --no-cache clang lld pkgconf
 mkdir -p %[1]s/etc/apk
 cp /etc/apk/repositories %[1]s/etc/apk/repositories
 # Scripts of foreign packages cannot run here; the sysroot only needs files.
-apk add --no-cache --root %[1]s --arch %[2]s --initdb --no-scripts --keys-dir /usr/share/apk/keys/%[2]s %[3]s
+pkg_run apk add --no-cache --root %[1]s --arch %[2]s --initdb --no-scripts --keys-dir /usr/share/apk/keys/%[2]s %[3]s
 `, root, t.AlpineArch, strings.Join(target, " "))
 	}
 	return s.String(), nil
@@ -193,8 +194,8 @@ func (b Builder) Env(t platform.Target) [][2]string {
 func (b Builder) NativeSetupScript(extra []string) string {
 	switch b.Distro {
 	case Alpine:
-		return "set -eu\napk add --no-cache gcc musl-dev pkgconf " + strings.Join(extra, " ") + "\n"
+		return "set -eu\n" + pkgscript.Prelude + "pkg_run apk add --no-cache gcc musl-dev pkgconf " + strings.Join(extra, " ") + "\n"
 	default:
-		return "set -eu\nexport DEBIAN_FRONTEND=noninteractive\napt-get update -qq\napt-get install -y -qq --no-install-recommends gcc libc6-dev pkg-config " + strings.Join(extra, " ") + "\n"
+		return "set -eu\n" + pkgscript.Prelude + "export DEBIAN_FRONTEND=noninteractive\npkg_run apt-get update -q\npkg_run apt-get install -y -q --no-install-recommends gcc libc6-dev pkg-config " + strings.Join(extra, " ") + "\n"
 	}
 }

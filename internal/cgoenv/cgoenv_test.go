@@ -152,10 +152,10 @@ func TestEnv(t *testing.T) {
 }
 
 func TestNativeSetupScript(t *testing.T) {
-	if s := (Builder{Distro: Debian}).NativeSetupScript([]string{"zlib1g-dev"}); !strings.Contains(s, "apt-get install -y -qq --no-install-recommends gcc libc6-dev pkg-config zlib1g-dev") {
+	if s := (Builder{Distro: Debian}).NativeSetupScript([]string{"zlib1g-dev"}); !strings.Contains(s, "pkg_run apt-get install -y -q --no-install-recommends gcc libc6-dev pkg-config zlib1g-dev") {
 		t.Errorf("debian native setup:\n%s", s)
 	}
-	if s := (Builder{Distro: Alpine}).NativeSetupScript(nil); !strings.Contains(s, "apk add --no-cache gcc musl-dev pkgconf") {
+	if s := (Builder{Distro: Alpine}).NativeSetupScript(nil); !strings.Contains(s, "pkg_run apk add --no-cache gcc musl-dev pkgconf") {
 		t.Errorf("alpine native setup:\n%s", s)
 	}
 }

@@ -8,6 +8,7 @@ package strip
 import (
 	"slices"
 
+	"dagger/go-build/internal/pkgscript"
 	"dagger/go-build/internal/platform"
 )
 
@@ -47,22 +48,24 @@ func Resolve(m Mode, t platform.Target, defaultImage bool) Mode {
 // platform.
 func InstallTargetStrip() []string {
 	return []string{"sh", "-c", `set -eu
-command -v strip >/dev/null 2>&1 && exit 0
-if command -v apk >/dev/null 2>&1; then apk add --no-cache binutils
+` + pkgscript.Prelude + `command -v strip >/dev/null 2>&1 && exit 0
+if command -v apk >/dev/null 2>&1; then pkg_run apk add --no-cache binutils
 elif command -v apt-get >/dev/null 2>&1; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends binutils
+  export DEBIAN_FRONTEND=noninteractive
+  pkg_run apt-get update -q && pkg_run apt-get install -y -q --no-install-recommends binutils
 else echo "the strip image has no strip, apt-get or apk" >&2; exit 1; fi`}
 }
 
 // InstallNativeStrip makes llvm-strip available on the builder.
 func InstallNativeStrip() []string {
 	return []string{"sh", "-c", `set -eu
-command -v llvm-strip >/dev/null 2>&1 && exit 0
+` + pkgscript.Prelude + `command -v llvm-strip >/dev/null 2>&1 && exit 0
 for c in /usr/lib/llvm-*/bin/llvm-strip; do [ -x "$c" ] && ln -s "$c" /usr/local/bin/llvm-strip && exit 0; done
 if command -v apt-get >/dev/null 2>&1; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends llvm
+  export DEBIAN_FRONTEND=noninteractive
+  pkg_run apt-get update -q && pkg_run apt-get install -y -q --no-install-recommends llvm
   command -v llvm-strip >/dev/null 2>&1 || ln -s "$(ls /usr/lib/llvm-*/bin/llvm-strip | tail -n 1)" /usr/local/bin/llvm-strip
-elif command -v apk >/dev/null 2>&1; then apk add --no-cache llvm
+elif command -v apk >/dev/null 2>&1; then pkg_run apk add --no-cache llvm
 else echo "the builder has no llvm-strip, apt-get or apk" >&2; exit 1; fi`}
 }
 
