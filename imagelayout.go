@@ -19,14 +19,14 @@ var workdirFile = func(rel string) *dagger.File {
 
 // imageLayout builds the runtime containers of every target, has the engine
 // assemble them into one multi-platform image, then gives every config the
-// fixed created time. The engine stamps the configs with the time of the
+// fixed created time and attaches the attestations wanted. The engine stamps the configs with the time of the
 // export, which would make each build's digests differ; with the stamp
 // fixed, the same inputs give the same image, byte for byte.
 //
 // It works in a fresh directory under the working directory, which the
 // caller removes.
-func (m *GoBuild) imageLayout(ctx context.Context, targets []platform.Target) (*ocilayout.Layout, string, error) {
-	ctrs, created, err := m.containers(ctx, targets)
+func (m *GoBuild) imageLayout(ctx context.Context, targets []platform.Target, want imageAttestations) (*ocilayout.Layout, string, error) {
+	ctrs, build, err := m.containers(ctx, targets)
 	if err != nil {
 		return nil, "", err
 	}
@@ -50,8 +50,12 @@ func (m *GoBuild) imageLayout(ctx context.Context, targets []platform.Target) (*
 	if err != nil {
 		return nil, dir, fmt.Errorf("reading the assembled image: %w", err)
 	}
-	if err := layout.SetCreated(created); err != nil {
+	if err := layout.SetCreated(build.created); err != nil {
 		return nil, dir, fmt.Errorf("fixing the image's created time: %w", err)
+	}
+	// After SetCreated: attestations name the final manifest digests.
+	if err := m.attest(ctx, build, layout, want); err != nil {
+		return nil, dir, fmt.Errorf("attestations: %w", err)
 	}
 	return layout, dir, nil
 }

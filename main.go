@@ -123,6 +123,9 @@ type GoBuild struct {
 	// Runtime image configuration of containers, image and publish.
 	// +private
 	Runtime *RuntimeImage
+	// Registry credentials publish uses, by withRegistryAuth.
+	// +private
+	RegistryAuths []RegistryAuth
 }
 
 // New configures go-build: the source, the builder and the build options.

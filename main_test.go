@@ -130,6 +130,7 @@ func TestImageErrors(t *testing.T) {
 		image     string
 		platforms []string
 		tags      []string
+		username  string
 		wantErr   string
 	}{
 		{name: "malformed reference", image: "Registry.Example/App:1", platforms: []string{"linux/amd64"}, wantErr: "Registry.Example/App:1"},
@@ -138,6 +139,7 @@ func TestImageErrors(t *testing.T) {
 		{name: "no platform", image: "registry.example/app:1", platforms: nil, wantErr: "platform"},
 		{name: "windows image", image: "registry.example/app:1", platforms: []string{"windows/amd64"}, wantErr: "Linux containers"},
 		{name: "duplicate tag", image: "registry.example/app:1", platforms: []string{"amd64"}, tags: []string{"latest", "latest"}, wantErr: "latest"},
+		{name: "user without password", image: "registry.example/app:1", platforms: []string{"amd64"}, username: "ci", wantErr: "--username and --password together"},
 		{
 			name:   "dynamic cgo on scratch",
 			change: func(m *GoBuild) { m.Cgo = true }, image: "registry.example/app:1", platforms: []string{"amd64"},
@@ -160,9 +162,27 @@ func TestImageErrors(t *testing.T) {
 			if tt.change != nil {
 				tt.change(m)
 			}
-			_, err := m.Publish(ctx, tt.image, tt.platforms, tt.tags, "", nil, false, nil)
+			_, err := m.Publish(ctx, tt.image, tt.platforms, tt.tags, tt.username, nil, nil, false, nil, true, true)
 			errtest.Check(t, err, nil, tt.wantErr)
 		})
+	}
+}
+
+func TestWithRegistryAuth(t *testing.T) {
+	for _, tt := range []struct{ address, user, wantErr string }{
+		{"ghcr.io", "ci", ""},
+		{"", "ci", `with-registry-auth ""`},
+		{"ghcr.io", "", `with-registry-auth "ghcr.io"`},
+	} {
+		_, err := config().WithRegistryAuth(tt.address, tt.user, &dagger.Secret{})
+		errtest.Check(t, err, nil, tt.wantErr)
+	}
+	m, err := config().WithRegistryAuth("ghcr.io", "ci", &dagger.Secret{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.WithRegistryAuth("docker.io", "me", &dagger.Secret{}); err != nil || len(m.RegistryAuths) != 1 {
+		t.Fatalf("chaining changed the earlier object: %d entries, %v", len(m.RegistryAuths), err)
 	}
 }
 

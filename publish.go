@@ -7,7 +7,6 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -96,13 +95,21 @@ func (m *GoBuild) Containers(
 // Image writes the multi-platform image as an OCI tarball.
 //
 // Export it with `export --path app.tar`, for offline use and tests. It is
-// the image publish pushes: building the same commit again gives the same
-// digests.
+// the image publish pushes, attestations included: building the same
+// commit again gives the same digests.
 func (m *GoBuild) Image(
 	ctx context.Context,
 	// Target platforms (Linux), as for build.
 	// +default=["linux/amd64","linux/arm64"]
 	platforms []string,
+	// Attach an SPDX SBOM per platform (an in-toto attestation, as
+	// BuildKit stores them); --sbom=false leaves it out.
+	// +default=true
+	sbom bool,
+	// Attach a SLSA provenance attestation per platform;
+	// --provenance=false leaves it out.
+	// +default=true
+	provenance bool,
 ) (*dagger.File, error) {
 	if err := m.requireSource("image"); err != nil {
 		return nil, err
@@ -111,7 +118,10 @@ func (m *GoBuild) Image(
 	if err != nil {
 		return nil, err
 	}
-	layout, dir, err := m.imageLayout(ctx, targets)
+	if err := m.checkImageTargets(targets); err != nil {
+		return nil, err
+	}
+	layout, dir, err := m.imageLayout(ctx, targets, imageAttestations{SBOM: sbom, Provenance: provenance})
 	defer os.RemoveAll(dir)
 	if err != nil {
 		return nil, err
@@ -122,8 +132,10 @@ func (m *GoBuild) Image(
 // Publish pushes one multi-platform image and prints its digest per tag.
 //
 // Every platform is built and verified first: nothing is pushed unless
-// every platform built. The image is the one image writes, so the same
-// commit gives the same digest.
+// every platform built. The image is the one image writes, attestations
+// included, so the same commit gives the same digest. Credentials come from
+// --username/--password, else with-registry-auth, else --docker-config
+// (the caller's docker login), else the push is anonymous.
 // +cache="never"
 func (m *GoBuild) Publish(
 	ctx context.Context,
@@ -135,13 +147,19 @@ func (m *GoBuild) Publish(
 	// More tags to push the same manifest list as.
 	// +optional
 	tags []string,
-	// Registry user name. The push is made by this module, not the engine,
-	// so logins of the machine calling dagger do not apply.
+	// Registry user name, with --password. The push is made by this
+	// module, not the engine: pass the caller's docker login with
+	// --docker-config, or use with-registry-auth.
 	// +optional
 	username string,
-	// Registry password or token.
+	// Registry password or token, with --username.
 	// +optional
 	password *dagger.Secret,
+	// The caller's Docker config.json (e.g. file:$HOME/.docker/config.json),
+	// as docker login or docker/login-action writes it; its auths entry for
+	// the registry is used. Credential helpers cannot run in the module.
+	// +optional
+	dockerConfig *dagger.Secret,
 	// Allow plain HTTP to the registry (a registry without TLS).
 	// +optional
 	insecure bool,
@@ -150,6 +168,13 @@ func (m *GoBuild) Publish(
 	// the reference's repository and tag there, over plain HTTP.
 	// +optional
 	registryService *dagger.Service,
+	// Attach an SPDX SBOM per platform; --sbom=false leaves it out.
+	// +default=true
+	sbom bool,
+	// Attach a SLSA provenance attestation per platform;
+	// --provenance=false leaves it out.
+	// +default=true
+	provenance bool,
 ) (string, error) {
 	if err := m.requireSource("publish"); err != nil {
 		return "", err
@@ -170,21 +195,29 @@ func (m *GoBuild) Publish(
 		}
 		refs = append(refs, r.String())
 	}
-	if err := checkCredentials(username, password); err != nil {
-		return "", err
-	}
 	targets, err := platform.ParseList(platforms)
 	if err != nil {
 		return "", err
 	}
-	layout, dir, err := m.imageLayout(ctx, targets)
+	if err := m.checkImageTargets(targets); err != nil {
+		return "", err
+	}
+	// Credentials are checked before the build: a helper-only docker
+	// config or a half given --username fails at once.
+	cred, from, err := m.pushCredentials(ctx, ref.Registry(), username, password, dockerConfig)
+	if err != nil {
+		return "", err
+	}
+	layout, dir, err := m.imageLayout(ctx, targets, imageAttestations{SBOM: sbom, Provenance: provenance})
 	defer os.RemoveAll(dir)
 	if err != nil {
 		return "", err
 	}
-	to, err := pushOptions(ctx, username, password, insecure, registryService)
-	if err != nil {
-		return "", err
+	to := registrypush.Options{Auth: cred.AuthConfig(), From: from.String(), Insecure: insecure}
+	if registryService != nil {
+		if to.Endpoint, err = serviceEndpoint(ctx, registryService); err != nil {
+			return "", err
+		}
 	}
 	layoutDir := filepath.Join(dir, "layout")
 	if err := layout.WriteDir(layoutDir); err != nil {
@@ -261,31 +294,41 @@ func (r *RuntimeImage) parse() (parsedRuntime, error) {
 	return p, nil
 }
 
-// containers builds every target concurrently (one failure cancels the rest)
-// and wraps each target's verified binaries in its runtime container.
-// It returns the containers with the images' created time.
-func (m *GoBuild) containers(ctx context.Context, targets []platform.Target) ([]*dagger.Container, time.Time, error) {
+// checkImageTargets refuses, before any work, targets no image can hold
+// with the runtime configuration.
+func (m *GoBuild) checkImageTargets(targets []platform.Target) error {
 	runtime := m.runtime()
-	rt, err := runtime.parse()
-	if err != nil {
-		return nil, time.Time{}, err
+	if _, err := runtime.parse(); err != nil {
+		return err
 	}
-	static := m.Static || runtime.base() == scratchImage
 	for _, t := range targets {
 		if !t.IsLinux() {
-			return nil, time.Time{}, fmt.Errorf("image for %s: images are Linux containers; build %s binaries with build", t, t.OS)
+			return fmt.Errorf("image for %s: images are Linux containers; build %s binaries with build", t, t.OS)
 		}
 	}
-	if m.Cgo && !m.Static && static {
-		return nil, time.Time{}, fmt.Errorf("a scratch image needs static binaries and cgo links dynamically: add --static, or pick a --base with a C library")
+	if m.Cgo && !m.Static && runtime.base() == scratchImage {
+		return fmt.Errorf("a scratch image needs static binaries and cgo links dynamically: add --static, or pick a --base with a C library")
 	}
+	return nil
+}
+
+// containers builds every target concurrently (one failure cancels the rest)
+// and wraps each target's verified binaries in its runtime container.
+// It returns the containers and what they were built from.
+func (m *GoBuild) containers(ctx context.Context, targets []platform.Target) ([]*dagger.Container, *imageBuild, error) {
+	if err := m.checkImageTargets(targets); err != nil {
+		return nil, nil, err
+	}
+	runtime := m.runtime()
+	rt, _ := runtime.parse()
+	static := m.Static || runtime.base() == scratchImage
 	plan, err := m.plan(ctx, targets)
 	if err != nil {
-		return nil, time.Time{}, err
+		return nil, nil, err
 	}
 	created, err := imagecfg.CreatedTime(runtime.SourceDateEpoch, plan.commitTS)
 	if err != nil {
-		return nil, time.Time{}, err
+		return nil, nil, err
 	}
 	provenance := imagecfg.Provenance{
 		Source:   imagecfg.SourceURL(plan.remote),
@@ -328,9 +371,9 @@ func (m *GoBuild) containers(ctx context.Context, targets []platform.Target) ([]
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, time.Time{}, err
+		return nil, nil, err
 	}
-	return ctrs, created, nil
+	return ctrs, &imageBuild{plan: plan, targets: targets, created: created, static: static}, nil
 }
 
 // runtime is the runtime image configuration, scratch by default.
@@ -381,32 +424,15 @@ func (r *RuntimeImage) apply(ctr *dagger.Container, rt parsedRuntime, names []st
 	return ctr
 }
 
-// checkCredentials wants a user name and a password together, or neither.
-func checkCredentials(username string, password *dagger.Secret) error {
-	if (username == "") != (password == nil) {
-		return fmt.Errorf("registry credentials: give --username and --password together (got only one)")
+// serviceEndpoint starts the registry service and returns its host:port.
+func serviceEndpoint(ctx context.Context, service *dagger.Service) (string, error) {
+	started, err := service.Start(ctx)
+	if err != nil {
+		return "", fmt.Errorf("starting the registry service: %w", err)
 	}
-	return nil
-}
-
-// pushOptions reads the password and starts the registry service, if any.
-func pushOptions(ctx context.Context, username string, password *dagger.Secret, insecure bool, service *dagger.Service) (registrypush.Options, error) {
-	to := registrypush.Options{Username: username, Insecure: insecure}
-	if password != nil {
-		plaintext, err := password.Plaintext(ctx)
-		if err != nil {
-			return to, fmt.Errorf("reading the registry password: %w", err)
-		}
-		to.Password = plaintext
+	endpoint, err := started.Endpoint(ctx)
+	if err != nil {
+		return "", fmt.Errorf("registry service address: %w", err)
 	}
-	if service != nil {
-		started, err := service.Start(ctx)
-		if err != nil {
-			return to, fmt.Errorf("starting the registry service: %w", err)
-		}
-		if to.Endpoint, err = started.Endpoint(ctx); err != nil {
-			return to, fmt.Errorf("registry service address: %w", err)
-		}
-	}
-	return to, nil
+	return endpoint, nil
 }

@@ -26,9 +26,13 @@ var ErrPush = errors.New("pushing the image")
 
 // Options say how to reach the registry and as whom.
 type Options struct {
-	// Username and Password authenticate; both empty means anonymous.
-	Username string
-	Password string
+	// Auth authenticates (user and password, or an identity or registry
+	// token); the zero value pushes anonymously.
+	Auth authn.AuthConfig
+	// From says where Auth came from, for the message when the registry
+	// refuses it, e.g. "docker config entry for ghcr.io". It must hold no
+	// secret.
+	From string
 	// Endpoint, host[:port], is where to connect instead of the
 	// reference's registry host, e.g. a registry service's address. The
 	// image is still pushed under the reference's repository and tag.
@@ -103,17 +107,23 @@ func (o Options) explain(err error) error {
 		return err
 	}
 	who := "an anonymous push (no credentials given)"
-	if o.Username != "" {
-		who = fmt.Sprintf("user %q", o.Username)
+	if o.Auth != (authn.AuthConfig{}) {
+		who = "the credentials"
+		if o.Auth.Username != "" {
+			who = fmt.Sprintf("user %q", o.Auth.Username)
+		}
+		if o.From != "" {
+			who += " from " + o.From
+		}
 	}
 	return fmt.Errorf("the registry refused %s: %d %s", who, terr.StatusCode, http.StatusText(terr.StatusCode))
 }
 
 func (o Options) authenticator() authn.Authenticator {
-	if o.Username == "" && o.Password == "" {
+	if o.Auth == (authn.AuthConfig{}) {
 		return authn.Anonymous
 	}
-	return &authn.Basic{Username: o.Username, Password: o.Password}
+	return authn.FromConfig(o.Auth)
 }
 
 // image is an index or a single-platform image.

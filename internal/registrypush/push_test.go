@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -166,8 +167,8 @@ func TestPushAuthentication(t *testing.T) {
 		wantErr string
 	}{
 		{"anonymous", Options{Insecure: true}, "the registry refused an anonymous push (no credentials given): 401 Unauthorized"},
-		{"wrong password", Options{Insecure: true, Username: "ci", Password: "nope"}, `the registry refused user "ci": 401 Unauthorized`},
-		{"right password", Options{Insecure: true, Username: "ci", Password: "s3cret"}, ""},
+		{"wrong password", Options{Insecure: true, Auth: authn.AuthConfig{Username: "ci", Password: "nope"}, From: "--username/--password"}, `the registry refused user "ci" from --username/--password: 401 Unauthorized`},
+		{"right password", Options{Insecure: true, Auth: authn.AuthConfig{Username: "ci", Password: "s3cret"}}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := Push(context.Background(), dir, []string{ref}, tc.opts)

@@ -3,6 +3,7 @@ package sbom
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -64,6 +65,13 @@ func TestFromFileRealBinary(t *testing.T) {
 	sum := sha256.Sum256(raw)
 	if bin.Name != "app" || bin.SHA256 != hex.EncodeToString(sum[:]) || len(bin.SHA1) != 40 {
 		t.Errorf("binary = %q %q %q", bin.Name, bin.SHA256, bin.SHA1)
+	}
+	inMemory, err := FromBytes("app", raw)
+	if err != nil || inMemory.SHA256 != bin.SHA256 || inMemory.SHA1 != bin.SHA1 || inMemory.Info.String() != bin.Info.String() {
+		t.Errorf("FromBytes = %+v, %v; want what FromFile read", inMemory, err)
+	}
+	if _, err := FromBytes("script", []byte("#!/bin/sh\n")); !errors.Is(err, ErrNoBuildInfo) {
+		t.Errorf("FromBytes of a script: %v, want ErrNoBuildInfo", err)
 	}
 
 	doc, _ := mustGenerate(t, Input{Binaries: []Binary{bin}, Created: fixtureTime, Tool: "go-build test"})
