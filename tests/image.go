@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"crypto/sha256"
 	"debug/elf"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -80,9 +83,12 @@ func (m *Tests) ImageTarball(ctx context.Context) error {
 
 // ReproducibleImage checks two cold builds give the same image digests.
 //
-// It builds the image twice with separate, cold caches and
-// checks both tarballs hold the same image: the same index digest and the
-// same manifest digest per platform, so the same layers and configs.
+// It builds the image twice with separate, cold caches and checks both
+// tarballs hold the same image: the same index digest, the same manifest
+// digest per platform (so the same layers and configs) and, since image
+// attaches an SBOM and a provenance attestation per platform by default,
+// the same attestation manifest digest per platform (so the same
+// statements byte for byte).
 // +check
 func (m *Tests) ReproducibleImage(ctx context.Context) error {
 	var digests, content [2][]string
@@ -100,11 +106,28 @@ func (m *Tests) ReproducibleImage(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		platformOf := map[string]string{}
 		for _, img := range imgs {
 			cfg := img.Config
+			platformOf[img.Digest] = img.Platform()
 			digests[i] = append(digests[i], img.Platform()+" "+img.Digest)
 			content[i] = append(content[i], fmt.Sprintf("%s created=%s layers=%v entrypoint=%v env=%v labels=%v",
 				img.Platform(), cfg.Created, cfg.RootFS.DiffIDs, cfg.Config.Entrypoint, cfg.Config.Env, cfg.Config.Labels))
+		}
+		atts, err := layout.Attestations()
+		if err != nil {
+			return err
+		}
+		if len(atts) != len(imgs) {
+			return fmt.Errorf("build %d: %d attestation manifests for %d platform manifests, want one each (image attests by default)", i+1, len(atts), len(imgs))
+		}
+		for _, a := range atts {
+			about := cmp.Or(platformOf[a.Manifest], "unknown manifest "+a.Manifest)
+			digests[i] = append(digests[i], "attestations of "+about+" "+a.Digest)
+			for _, s := range a.Statements {
+				sum := sha256.Sum256(s.Predicate)
+				content[i] = append(content[i], fmt.Sprintf("attestations of %s: %s predicate sha256:%s", about, s.PredicateType, hex.EncodeToString(sum[:])))
+			}
 		}
 	}
 	if !slices.Equal(digests[0], digests[1]) {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"dagger/tests/internal/dagger"
+	"dagger/tests/internal/ocilayout"
 )
 
 // publishRepository is the repository the publish check pushes to; its host
@@ -23,7 +24,8 @@ const publishRepository = "registry.test/purego"
 // arm/v7 goes to a registry run as a service, under two tags, and the
 // manifest list back from the registry: both tags hold the digest publish
 // printed, it is the digest of the image tarball built from the same
-// inputs, and it lists one manifest per platform.
+// inputs, and it lists one manifest per platform, each with exactly one
+// attestation manifest naming it.
 // +check
 func (m *Tests) PublishToRegistry(ctx context.Context) error {
 	registry, err := dag.Container().From(m.RegistryImage).WithExposedPort(5000).AsService().Start(ctx)
@@ -56,7 +58,7 @@ func (m *Tests) PublishToRegistry(ctx context.Context) error {
 		return err
 	}
 	for _, tag := range []string{"1.0.0", "latest"} {
-		if err := checkManifestList(ctx, endpoint, tag, pushed); err != nil {
+		if err := checkManifestList(ctx, endpoint, nil, tag, pushed); err != nil {
 			return err
 		}
 	}
@@ -87,9 +89,14 @@ func parsePublished(out string, tags []string) (string, error) {
 	return digest, nil
 }
 
+// basicAuth is a registry login for reading back; nil reads anonymously.
+type basicAuth struct{ username, password string }
+
 // checkManifestList fetches the tag's manifest from the registry and checks
-// its digest and platforms.
-func checkManifestList(ctx context.Context, endpoint, tag, digest string) error {
+// its digest, its platforms, and that every platform manifest has exactly
+// one attestation manifest, which names it. Attestation entries (platform
+// unknown/unknown) are no platforms.
+func checkManifestList(ctx context.Context, endpoint string, auth *basicAuth, tag, digest string) error {
 	repo := strings.SplitN(publishRepository, "/", 2)[1]
 	url := fmt.Sprintf("%s/v2/%s/manifests/%s", endpoint, repo, tag)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
@@ -97,6 +104,9 @@ func checkManifestList(ctx context.Context, endpoint, tag, digest string) error 
 		return err
 	}
 	req.Header.Set("Accept", "application/vnd.oci.image.index.v1+json")
+	if auth != nil {
+		req.SetBasicAuth(auth.username, auth.password)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return fmt.Errorf("reading %s back: %w", tag, err)
@@ -115,7 +125,9 @@ func checkManifestList(ctx context.Context, endpoint, tag, digest string) error 
 	}
 	var list struct {
 		Manifests []struct {
-			Platform struct {
+			Digest      string            `json:"digest"`
+			Annotations map[string]string `json:"annotations"`
+			Platform    struct {
 				OS           string `json:"os"`
 				Architecture string `json:"architecture"`
 				Variant      string `json:"variant"`
@@ -125,16 +137,32 @@ func checkManifestList(ctx context.Context, endpoint, tag, digest string) error 
 	if err := json.Unmarshal(body, &list); err != nil {
 		return fmt.Errorf("%s: %w", tag, err)
 	}
-	var got []string
+	var got, manifests []string
+	attestations := map[string][]string{} // by the manifest they name
 	for _, m := range list.Manifests {
+		if ocilayout.IsAttestation(m.Annotations) {
+			about := m.Annotations[ocilayout.AnnotationReferenceDigest]
+			attestations[about] = append(attestations[about], m.Digest)
+			continue
+		}
 		p := m.Platform.OS + "/" + m.Platform.Architecture
 		if m.Platform.Variant != "" {
 			p += "/" + m.Platform.Variant
 		}
 		got = append(got, p)
+		manifests = append(manifests, m.Digest)
 	}
 	if want := imagePlatformList(); strings.Join(got, ",") != strings.Join(want, ",") {
 		return fmt.Errorf("%s lists %v, want %v", tag, got, want)
+	}
+	for i, d := range manifests {
+		if n := len(attestations[d]); n != 1 {
+			return fmt.Errorf("%s: the %s manifest %s has %d attestation manifests, want 1", tag, got[i], d, n)
+		}
+		delete(attestations, d)
+	}
+	if len(attestations) > 0 {
+		return fmt.Errorf("%s: attestation manifests name manifests that are not in the list %v: %v (by the digest they name)", tag, manifests, attestations)
 	}
 	return nil
 }

@@ -1,7 +1,8 @@
 // Package ocilayout reads a multi-platform image written as an OCI tarball
-// (an OCI image layout in a tar): its platforms, each platform's config, and
-// files inside each platform's layers. The checks use it to prove what an
-// exported image holds without a registry.
+// (an OCI image layout in a tar): its platforms, each platform's config,
+// files inside each platform's layers, and the in-toto attestations
+// attached to each platform the way BuildKit stores them. The checks use it
+// to prove what an exported image holds without a registry.
 package ocilayout
 
 import (
@@ -55,8 +56,9 @@ type Config struct {
 
 // Layout is an OCI layout read whole into memory (test images are small).
 type Layout struct {
-	blobs map[string][]byte // by digest "sha256:..."
-	Index index
+	blobs     map[string][]byte // by digest "sha256:..."
+	indexJSON []byte
+	Index     index
 }
 
 type descriptor struct {
@@ -114,6 +116,7 @@ func Read(r io.Reader) (*Layout, error) {
 	if indexJSON == nil {
 		return nil, errors.New("the tarball has no index.json: not an OCI layout")
 	}
+	l.indexJSON = indexJSON
 	if err := json.Unmarshal(indexJSON, &l.Index); err != nil {
 		return nil, fmt.Errorf("index.json: %w", err)
 	}
@@ -130,9 +133,31 @@ func (l *Layout) Root() (string, error) {
 }
 
 // Images lists the platform manifests, following nested image indexes,
-// sorted by platform.
+// sorted by platform. Attestation manifests are not images: see
+// Attestations.
 func (l *Layout) Images() ([]Image, error) {
 	var out []Image
+	err := l.walkManifests(func(d descriptor, blob []byte) error {
+		if IsAttestation(d.Annotations) {
+			return nil
+		}
+		img, err := l.image(d, blob)
+		if err != nil {
+			return err
+		}
+		out = append(out, img)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Platform() < out[j].Platform() })
+	return out, nil
+}
+
+// walkManifests calls visit with every image manifest the layout lists,
+// in index order, following nested image indexes.
+func (l *Layout) walkManifests(visit func(d descriptor, blob []byte) error) error {
 	var walk func(ds []descriptor, depth int) error
 	walk = func(ds []descriptor, depth int) error {
 		for _, d := range ds {
@@ -153,19 +178,13 @@ func (l *Layout) Images() ([]Image, error) {
 				}
 				continue
 			}
-			img, err := l.image(d, blob)
-			if err != nil {
+			if err := visit(d, blob); err != nil {
 				return err
 			}
-			out = append(out, img)
 		}
 		return nil
 	}
-	if err := walk(l.Index.Manifests, 0); err != nil {
-		return nil, err
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Platform() < out[j].Platform() })
-	return out, nil
+	return walk(l.Index.Manifests, 0)
 }
 
 func isIndex(mediaType string, blob []byte) bool {
