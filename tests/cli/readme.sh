@@ -121,6 +121,9 @@ twin() {
   case "$line" in
     *"-m path/to/go-build"*) line=${line//-m path\/to\/go-build/-m $repo} ;;
   esac
+  # The caller's docker login: a config written here, with an auths entry
+  # for the placeholder registry (the local registry takes any login).
+  line=${line//file:\$HOME\/.docker\/config.json/file:$work/docker/config.json}
   case "$line" in
     # Placeholder registry: push to the local registry, under the same repository and tag.
     *"publish --image registry.example/"*|*" publish --image registry.example/"*)
@@ -138,6 +141,8 @@ twin() {
 }
 
 make_fixture
+mkdir -p "$work/docker"
+printf '{"auths":{"registry.example":{"auth":"%s"}}}\n' "$(printf 'me:readme-token' | base64)" > "$work/docker/config.json"
 export REGISTRY_TOKEN=readme-token
 export DAGGER_MODULE="$repo"
 ran=0 skipped=0
