@@ -337,13 +337,22 @@ func (m *GoBuild) noMainPackage(t platform.Target) error {
 // binaries builds, strips and verifies the binaries for t. static demands
 // statically linked binaries.
 func (p *buildPlan) binaries(ctx context.Context, t platform.Target, static bool) (*dagger.Directory, error) {
-	built, err := p.compile(ctx, t)
+	out, err := p.stripped(ctx, t)
 	if err != nil {
 		return nil, err
 	}
-	out := p.strip(built, t)
 	if err := verify(ctx, out, t, static); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// stripped is t's binaries built and stripped but not yet verified: for a
+// caller that exports them anyway and verifies them there (exportVerified).
+func (p *buildPlan) stripped(ctx context.Context, t platform.Target) (*dagger.Directory, error) {
+	built, err := p.compile(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	return p.strip(built, t), nil
 }

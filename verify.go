@@ -23,11 +23,37 @@ func verify(ctx context.Context, bins *dagger.Directory, t platform.Target, stat
 		return err
 	}
 	defer os.RemoveAll(tmp)
+	_, err = exportVerified(ctx, bins, t, static, tmp)
+	return err
+}
+
+// exportVerified exports bins into dir, on this module's own file system,
+// checks every binary there as verify does, and returns the binaries' file
+// names, sorted. Release packs exactly the files it checked.
+func exportVerified(ctx context.Context, bins *dagger.Directory, t platform.Target, static bool, dir string) ([]string, error) {
 	// The build itself runs lazily here, so its failures surface here too.
-	if _, err := bins.Export(ctx, tmp); err != nil {
-		return fmt.Errorf("building the %s binaries: %w", t, withStderr(err))
+	if _, err := bins.Export(ctx, dir); err != nil {
+		return nil, fmt.Errorf("building the %s binaries: %w", t, withStderr(err))
 	}
-	return verifyDir(tmp, t, static)
+	if err := verifyDir(dir, t, static); err != nil {
+		return nil, err
+	}
+	return regularFiles(dir)
+}
+
+// regularFiles lists the names of the regular files in dir, sorted.
+func regularFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		if e.Type().IsRegular() {
+			names = append(names, e.Name())
+		}
+	}
+	return names, nil
 }
 
 // verifyDir checks every regular file in dir; an empty dir is an error.

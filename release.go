@@ -1,0 +1,687 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"golang.org/x/mod/modfile"
+	"golang.org/x/sync/errgroup"
+
+	"dagger/go-build/internal/buildopts"
+	"dagger/go-build/internal/dagger"
+	"dagger/go-build/internal/gomodule"
+	"dagger/go-build/internal/imagecfg"
+	"dagger/go-build/internal/platform"
+	"dagger/go-build/internal/release"
+	spdx "dagger/go-build/internal/sbom"
+)
+
+// A release goes GoReleaser's way, one step per concern: check the
+// arguments and plan every output name, build all platforms, verify, write
+// the SBOMs, pack the archives, checksum them. Nothing is packed until every
+// platform has built and verified, so a failure leaves no partial dist.
+
+// allPlatforms is the platforms value that means every platform the
+// configuration builds.
+const allPlatforms = "all"
+
+// fixedReleaseTime is the time of every archive entry and SBOM of a source
+// with no git history, when no sourceDateEpoch is given:
+// 1980-01-01T00:00:00Z, the earliest time a zip archive can store (its
+// MS-DOS dates start in 1980; internal/release refuses anything earlier).
+// It is fixed, never the clock, so rebuilding gives the same bytes.
+var fixedReleaseTime = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// ArchiveFormat is the archive format of a release.
+type ArchiveFormat string
+
+const (
+	// A gzip-compressed tar archive, .tar.gz.
+	ArchiveFormatTarGz ArchiveFormat = "TAR_GZ"
+	// A zip archive, .zip.
+	ArchiveFormatZip ArchiveFormat = "ZIP"
+)
+
+// archiveFormats spells each format as internal/release does; an unknown
+// value passes through, so ParseFormat's error names it.
+var archiveFormats = map[ArchiveFormat]string{ArchiveFormatTarGz: "tar.gz", ArchiveFormatZip: "zip"}
+
+// releaseSBOMTool is the creator release SBOMs name.
+const releaseSBOMTool = "go-build"
+
+// Release builds every platform's binaries and packs them into archives with checksums and SBOMs.
+//
+// The result is a dist directory as GoReleaser names it, for
+// `export --path dist`: <project>_<version>_<os>_<arch>[v<variant>].tar.gz
+// (.zip for windows) holding the binaries, named as go build names them,
+// and the source root's LICENSE*, README* and CHANGELOG* files; an SPDX
+// 2.3 JSON SBOM per archive (<archive>.sbom.json); and
+// <project>_<version>_checksums.txt (SHA-256, GoReleaser's format).
+// Every platform builds concurrently after one module download; every
+// binary is stripped and verified before anything is packed, and one
+// platform failing fails the release. Archives are reproducible: every
+// entry has the source time (sourceDateEpoch, else the commit time), so the
+// same commit gives the same bytes and checksums.
+func (m *GoBuild) Release(
+	ctx context.Context,
+	// Target platforms, as for build (e.g.
+	// linux/amd64,linux/arm64,linux/arm/v7,darwin/arm64,windows/amd64), or
+	// all: every platform `platforms` lists that this configuration builds
+	// (with cgo, the Linux ones the builder image has C libraries for; with
+	// EMULATE, the Linux ones).
+	// +default=["linux/amd64","linux/arm64"]
+	platforms []string,
+	// Project name that starts every file name. Default: the Go module's
+	// name, the last element of its path (before a /vN suffix), e.g. yq for
+	// github.com/mikefarah/yq/v4.
+	// +optional
+	projectName string,
+	// Version of the release, a semantic version such as v1.2.3: named in
+	// the files without its v, and stamped into main.version in place of
+	// the constructor's --version. Default: the constructor's --version,
+	// else the --module's version, else git describe of the source (a
+	// commit after a tag or uncommitted changes give a GoReleaser snapshot
+	// version, 1.2.3-SNAPSHOT-abc1234).
+	// +optional
+	version string,
+	// Archive name without its extension, a GoReleaser name template (Go
+	// text/template with .ProjectName, .Version, .Os, .Arch, .Arm, .Amd64,
+	// .Mips, .Target...). Default: GoReleaser's,
+	// {{ .ProjectName }}_{{ .Version }}_{{ .Os }}_{{ .Arch }} plus the
+	// variant. It must give every platform its own name.
+	// +optional
+	nameTemplate string,
+	// Archive format of every platform: TAR_GZ or ZIP. Default: zip for
+	// windows, tar.gz for the others.
+	// +optional
+	format ArchiveFormat,
+	// Return the verified binaries as a tree <os>_<arch>[_<variant>]/<binary>
+	// (linux_arm_v7/app, windows_amd64/app.exe) instead of archives and
+	// checksums; with sbom, each binary's SBOM is next to it as
+	// <binary>.sbom.json.
+	// +optional
+	binariesOnly bool,
+	// Write an SPDX 2.3 JSON SBOM per archive from its binaries' own build
+	// info; with cgo it also lists the target's C packages.
+	// +default=true
+	sbom bool,
+	// Unix time of every archive entry and of the SBOMs
+	// (SOURCE_DATE_EPOCH), 1980 or later. Default: the source's commit
+	// time, else 1980-01-01T00:00:00Z.
+	// +optional
+	sourceDateEpoch string,
+) (*dagger.Directory, error) {
+	if err := m.requireSource("release"); err != nil {
+		return nil, err
+	}
+	req, err := m.checkRelease(releaseArgs{
+		platforms: platforms, projectName: projectName, version: version,
+		nameTemplate: nameTemplate, format: string(format), binariesOnly: binariesOnly,
+		sbom: sbom, sourceDateEpoch: sourceDateEpoch,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return req.builder.runRelease(ctx, req)
+}
+
+// releaseArgs are Release's arguments as given.
+type releaseArgs struct {
+	platforms                                                   []string
+	projectName, version, nameTemplate, format, sourceDateEpoch string
+	binariesOnly, sbom                                          bool
+}
+
+// releaseRequest is a release checked before any container work.
+type releaseRequest struct {
+	// builder is the configuration that builds: the receiver, or a copy
+	// stamping release's own --version.
+	builder *GoBuild
+	targets []platform.Target
+	// all is set when the targets are every platform the configuration
+	// builds: the builder image may still rule some cgo targets out.
+	all bool
+	// options name the outputs; ProjectName and Version are filled in
+	// from the source when not given.
+	options release.Options
+	// version is nil when it comes from git describe of the source.
+	version      *release.Version
+	binariesOnly bool
+	// mtime is the zero time when it comes from the source.
+	mtime time.Time
+}
+
+// checkRelease checks everything it can before any container work: the
+// platforms and their combination with the configuration, the names, the
+// version given, the format, that the name template gives every platform
+// its own archive, and the time.
+func (m *GoBuild) checkRelease(a releaseArgs) (releaseRequest, error) {
+	req := releaseRequest{builder: m, binariesOnly: a.binariesOnly}
+	var errs []error
+	var err error
+	req.targets, req.all, err = m.releaseTargets(a.platforms)
+	errs = append(errs, err)
+	if a.projectName != "" {
+		errs = append(errs, release.CheckName("project name", a.projectName))
+	}
+	req.version, err = m.explicitReleaseVersion(a.version, a.binariesOnly)
+	errs = append(errs, err)
+	if a.version != "" && req.version != nil && req.version.Raw != m.Version {
+		stamped := *m
+		stamped.Version = req.version.Raw
+		req.builder = &stamped
+	}
+	if a.binariesOnly && (a.format != "" || a.nameTemplate != "") {
+		errs = append(errs, fmt.Errorf("binariesOnly writes no archives: format %q and nameTemplate %q name archives; drop them or binariesOnly", a.format, a.nameTemplate))
+	}
+	req.options = release.Options{ProjectName: a.projectName, NameTemplate: a.nameTemplate, SBOM: a.sbom}
+	if a.format != "" {
+		spelled, ok := archiveFormats[ArchiveFormat(a.format)]
+		if !ok {
+			spelled = a.format
+		}
+		req.options.Format, err = release.ParseFormat(spelled)
+		errs = append(errs, err)
+	}
+	if a.sourceDateEpoch != "" {
+		req.mtime, err = release.ParseSourceDateEpoch(a.sourceDateEpoch)
+		errs = append(errs, err)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return releaseRequest{}, err
+	}
+	if !a.binariesOnly {
+		// The real project name and version may only be known from the
+		// source: stand-ins show a template that cannot tell the
+		// platforms apart now.
+		trial := req.trialOptions()
+		if _, err := release.NewPlan(trial, req.targets); err != nil {
+			if trial.ProjectName != a.projectName || req.version == nil {
+				err = fmt.Errorf("%w\n(checked with the stand-ins %q for the project name and %q for the version, which come from the source later)", err, trial.ProjectName, trial.Version)
+			}
+			return releaseRequest{}, err
+		}
+	}
+	return req, nil
+}
+
+// trialOptions are the options with stand-ins for a project name and
+// version still to be read from the source.
+func (req releaseRequest) trialOptions() release.Options {
+	opts := req.options
+	if opts.ProjectName == "" {
+		opts.ProjectName = "project"
+	}
+	opts.Version = "0.0.0"
+	if req.version != nil {
+		opts.Version = req.version.Name
+	}
+	return opts
+}
+
+// releaseTargets parses the platforms, each item possibly a
+// comma-separated list, or "all" alone, and checks each against the
+// configuration. It reports whether they are all.
+func (m *GoBuild) releaseTargets(items []string) ([]platform.Target, bool, error) {
+	var entries []string
+	for _, item := range items {
+		for _, e := range strings.Split(item, ",") {
+			if e = strings.TrimSpace(e); e != "" {
+				entries = append(entries, e)
+			}
+		}
+	}
+	for _, e := range entries {
+		if strings.EqualFold(e, allPlatforms) {
+			if len(entries) > 1 {
+				return nil, false, fmt.Errorf("platforms %q: %s means every platform and stands alone; give it alone or list the platforms", strings.Join(entries, ","), allPlatforms)
+			}
+			return m.buildablePlatforms(), true, nil
+		}
+	}
+	targets, err := platform.ParseList(entries)
+	if errors.Is(err, platform.ErrEmpty) {
+		return nil, false, fmt.Errorf("%w to release: name platforms such as linux/amd64,linux/arm64, or %s", err, allPlatforms)
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	var errs []error
+	for _, t := range targets {
+		errs = append(errs, m.checkTarget(t))
+	}
+	return targets, false, errors.Join(errs...)
+}
+
+// buildablePlatforms are the supported platforms the configuration can
+// build, in Supported's order: every one for pure Go, the Linux ones cgo
+// supports with cgo, the Linux ones under EMULATE.
+func (m *GoBuild) buildablePlatforms() []platform.Target {
+	var targets []platform.Target
+	for _, s := range platform.Supported() {
+		if t := platform.MustParse(s); m.checkTarget(t) == nil {
+			targets = append(targets, t)
+		}
+	}
+	return targets
+}
+
+// explicitReleaseVersion is the version given: release's own, else the
+// constructor's --version, else the version of --module; nil when it is
+// to come from git describe. A binaries tree names no version: only
+// release's own, which is stamped, is read then.
+func (m *GoBuild) explicitReleaseVersion(version string, binariesOnly bool) (*release.Version, error) {
+	var raw, from string
+	switch {
+	case version != "":
+		raw, from = version, "version"
+	case binariesOnly:
+		return nil, nil
+	case m.Version != "":
+		raw, from = m.Version, "the release version defaults to the constructor's --version (give release a --version of its own)"
+	case m.Module != "":
+		spec, err := gomodule.ParseSpec(m.Module)
+		if err != nil {
+			return nil, err
+		}
+		raw, from = spec.Version, "the version of module "+m.Module
+	default:
+		return nil, nil
+	}
+	v, err := release.ParseVersion(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", from, err)
+	}
+	return &v, nil
+}
+
+// runRelease runs a checked release: it plans the names, builds and
+// verifies every platform, then writes the SBOMs, archives and checksums.
+func (m *GoBuild) runRelease(ctx context.Context, req releaseRequest) (*dagger.Directory, error) {
+	if req.all && m.Cgo {
+		var err error
+		if req.targets, err = m.cgoBuilderTargets(ctx, req.targets); err != nil {
+			return nil, err
+		}
+	}
+	plan, err := m.plan(ctx, req.targets)
+	if err != nil {
+		return nil, err
+	}
+	mtime, err := releaseTime(req.mtime, plan.commitTS)
+	if err != nil {
+		return nil, err
+	}
+	var names release.Plan
+	if !req.binariesOnly {
+		if names, err = m.releasePlan(ctx, plan, req); err != nil {
+			return nil, err
+		}
+	}
+	// A fresh directory under the working directory, which the result is
+	// loaded from.
+	rel, err := os.MkdirTemp(".", "release-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(rel)
+	if req.binariesOnly {
+		err = plan.writeBinariesTree(ctx, req, rel, mtime)
+	} else {
+		err = plan.writeArchives(ctx, req, names, rel, mtime)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return workdirDirectory(ctx, filepath.Join(rel, "dist"), mtime)
+}
+
+// writeBinariesTree builds every target and exports its verified binaries
+// into work/dist/<os>_<arch>[_<variant>], each with its SBOM when asked.
+func (p *buildPlan) writeBinariesTree(ctx context.Context, req releaseRequest, work string, mtime time.Time) error {
+	dist, err := filepath.Abs(filepath.Join(work, "dist"))
+	if err != nil {
+		return err
+	}
+	built, err := p.buildRelease(ctx, req.targets, dist, req.options.SBOM)
+	if err != nil || !req.options.SBOM {
+		return err
+	}
+	return writeBinarySBOMs(built, mtime)
+}
+
+// writeArchives builds every target into work/bin, exports the source's
+// docs into work/docs, and writes the SBOMs, archives and checksums file
+// named by names into work/dist.
+func (p *buildPlan) writeArchives(ctx context.Context, req releaseRequest, names release.Plan, work string, mtime time.Time) error {
+	// The engine exports to absolute paths.
+	dir, err := filepath.Abs(work)
+	if err != nil {
+		return err
+	}
+	built, err := p.buildRelease(ctx, req.targets, filepath.Join(dir, "bin"), req.options.SBOM)
+	if err != nil {
+		return err
+	}
+	docsDir := filepath.Join(dir, "docs")
+	docs, err := exportDocs(ctx, p.src, docsDir)
+	if err != nil {
+		return err
+	}
+	dist := filepath.Join(dir, "dist")
+	if err := os.Mkdir(dist, 0o755); err != nil {
+		return err
+	}
+	return writeRelease(dist, names, built, docsDir, docs, mtime)
+}
+
+// cgoBuilderTargets keeps those of targets the builder image can install C
+// libraries for (Debian bookworm has no riscv64 port, Debian none for
+// loong64...), so that all with cgo means what can be built.
+func (m *GoBuild) cgoBuilderTargets(ctx context.Context, targets []platform.Target) ([]platform.Target, error) {
+	if m.Mode != BuildModeCross {
+		return targets, nil
+	}
+	native, err := m.nativeTarget(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b, err := m.detectBuilder(ctx, m.builder(native))
+	if err != nil {
+		return nil, err
+	}
+	var kept []platform.Target
+	for _, t := range targets {
+		if b.Check(t) == nil {
+			kept = append(kept, t)
+		}
+	}
+	if len(kept) == 0 {
+		return nil, fmt.Errorf("platforms %s: builder %s (%s %s) can cross-compile cgo for none of them", allPlatforms, m.builderName(), b.Distro, b.Suite)
+	}
+	return kept, nil
+}
+
+// releaseTime is the time of every archive entry and SBOM: sourceDateEpoch
+// when given (explicit, already checked), else the source's commit time,
+// else fixedReleaseTime.
+func releaseTime(explicit time.Time, commitTS string) (time.Time, error) {
+	if !explicit.IsZero() {
+		return explicit, nil
+	}
+	commit, err := imagecfg.ParseGitCommitTime(commitTS)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if commit.IsZero() {
+		return fixedReleaseTime, nil
+	}
+	if err := release.CheckMTime(commit); err != nil {
+		return time.Time{}, fmt.Errorf("the source's commit time: %w", err)
+	}
+	return commit, nil
+}
+
+// releasePlan names every output, now that the project name and version
+// can be read from the source.
+func (m *GoBuild) releasePlan(ctx context.Context, plan *buildPlan, req releaseRequest) (release.Plan, error) {
+	opts := req.options
+	if opts.ProjectName == "" {
+		name, err := m.defaultProjectName(ctx, plan.src)
+		if err != nil {
+			return release.Plan{}, err
+		}
+		opts.ProjectName = name
+	}
+	v, err := releaseVersion(req.version, plan.stamp)
+	if err != nil {
+		return release.Plan{}, err
+	}
+	opts.Version = v.Name
+	return release.NewPlan(opts, req.targets)
+}
+
+// defaultProjectName is the name of the Go module built: of --module, else
+// of the source's go.mod.
+func (m *GoBuild) defaultProjectName(ctx context.Context, src *dagger.Directory) (string, error) {
+	var modulePath string
+	if m.Module != "" {
+		spec, err := gomodule.ParseSpec(m.Module)
+		if err != nil {
+			return "", err
+		}
+		modulePath = spec.Path
+	} else {
+		goMod, err := src.File("go.mod").Contents(ctx)
+		if err != nil {
+			return "", fmt.Errorf("reading go.mod for the project name (or give projectName): %w", withStderr(err))
+		}
+		if modulePath = modfile.ModulePath([]byte(goMod)); modulePath == "" {
+			return "", fmt.Errorf("the source's go.mod has no module line to take the project name from: give projectName")
+		}
+	}
+	return release.ProjectName(modulePath)
+}
+
+// releaseVersion is the version in file names: the one given, else read
+// from git describe of the source.
+func releaseVersion(given *release.Version, stamp buildopts.Stamp) (release.Version, error) {
+	if given != nil {
+		return *given, nil
+	}
+	if stamp.Version == "" {
+		return release.Version{}, fmt.Errorf("%w: the source has no git history to describe: give release a version, e.g. --version v1.2.3", release.ErrVersion)
+	}
+	short := stamp.Revision
+	if len(short) > 7 {
+		short = short[:7]
+	}
+	return release.FromDescribe(stamp.Version, short)
+}
+
+// builtTarget is one platform's verified binaries on this module's file
+// system.
+type builtTarget struct {
+	target platform.Target
+	// dir holds the binaries, named binaries (sorted).
+	dir      string
+	binaries []string
+	// cPackages are the target's C packages, for a cgo build's SBOM.
+	cPackages []spdx.CPackage
+}
+
+// buildRelease builds every target concurrently (bounded by
+// maxParallelPlatforms; the first failure cancels the rest), exporting each
+// target's verified binaries into root/<os>_<arch>[_<variant>]. With
+// withSBOM, a cgo build also lists the target's C packages.
+func (p *buildPlan) buildRelease(ctx context.Context, targets []platform.Target, root string, withSBOM bool) ([]builtTarget, error) {
+	built := make([]builtTarget, len(targets))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(maxParallelPlatforms)
+	for i, t := range targets {
+		g.Go(func() error {
+			b, err := p.buildReleaseTarget(gctx, t, filepath.Join(root, targetDir(t)), withSBOM)
+			if err != nil {
+				// %v, not %w: see withStderr on errors that unwrap to
+				// the engine's.
+				return fmt.Errorf("release for %s failed: %v", t, err)
+			}
+			built[i] = b
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return built, nil
+}
+
+// buildReleaseTarget builds and strips t's binaries, exports them into dir
+// and verifies the exported files. With cPackages, a cgo build also lists
+// the C packages of t's builder (targetCPackages).
+func (p *buildPlan) buildReleaseTarget(ctx context.Context, t platform.Target, dir string, cPackages bool) (builtTarget, error) {
+	bins, err := p.stripped(ctx, t)
+	if err != nil {
+		return builtTarget{}, err
+	}
+	names, err := exportVerified(ctx, bins, t, p.m.Static, dir)
+	if err != nil {
+		return builtTarget{}, err
+	}
+	b := builtTarget{target: t, dir: dir, binaries: names}
+	if cPackages {
+		b.cPackages, err = p.targetCPackages(ctx, t)
+	}
+	return b, err
+}
+
+// targetDir is the directory of t's binaries in the binaries tree:
+// <os>_<arch>[_<variant>], as release.BinaryPath names it.
+func targetDir(t platform.Target) string {
+	return path.Dir(release.BinaryPath(t, "binary"))
+}
+
+// exportDocs exports the source root's license, readme and changelog files
+// (GoReleaser's default archive files) into dir and returns their paths
+// relative to it, slash-separated and sorted, as release.DefaultFiles
+// picks them.
+func exportDocs(ctx context.Context, src *dagger.Directory, dir string) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	picked := src.Filter(dagger.DirectoryFilterOpts{Include: release.DefaultFilePatterns})
+	if _, err := picked.Export(ctx, dir); err != nil {
+		return nil, fmt.Errorf("exporting the source's license, readme and changelog files: %w", withStderr(err))
+	}
+	var paths []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		// A symbolic link is archived as the file it points to.
+		if info, err := os.Stat(p); err != nil || !info.Mode().IsRegular() {
+			return nil
+		}
+		rel, err := filepath.Rel(dir, p)
+		paths = append(paths, filepath.ToSlash(rel))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return release.DefaultFiles(paths), nil
+}
+
+// writeRelease writes the SBOMs, the archives and the checksums file into
+// dist, named by names, whose outputs are in the order of built.
+func writeRelease(dist string, names release.Plan, built []builtTarget, docsDir string, docs []string, mtime time.Time) error {
+	for i, o := range names.Outputs {
+		b := built[i]
+		if o.SBOM != "" {
+			if err := writeSBOM(filepath.Join(dist, o.SBOM), b.paths(), b.cPackages, mtime); err != nil {
+				return fmt.Errorf("SBOM of %s: %w", o.Target, err)
+			}
+		}
+		if err := writeArchive(filepath.Join(dist, o.Archive), o.Format, b, docsDir, docs, mtime); err != nil {
+			return fmt.Errorf("archive of %s: %w", o.Target, err)
+		}
+	}
+	return writeChecksums(dist, names)
+}
+
+// paths are the binaries' paths.
+func (b builtTarget) paths() []string {
+	var paths []string
+	for _, name := range b.binaries {
+		paths = append(paths, filepath.Join(b.dir, name))
+	}
+	return paths
+}
+
+// writeBinarySBOMs writes each binary's SBOM next to it, as
+// <binary>.sbom.json.
+func writeBinarySBOMs(built []builtTarget, mtime time.Time) error {
+	for _, b := range built {
+		for _, bin := range b.paths() {
+			if err := writeSBOM(bin+".sbom.json", []string{bin}, b.cPackages, mtime); err != nil {
+				return fmt.Errorf("SBOM of %s: %w", b.target, err)
+			}
+		}
+	}
+	return nil
+}
+
+// writeSBOM writes the SPDX document of the binaries at paths, created at
+// the source time.
+func writeSBOM(file string, paths []string, cPackages []spdx.CPackage, created time.Time) error {
+	in := spdx.Input{Created: created, Tool: releaseSBOMTool}
+	for _, p := range paths {
+		bin, err := spdx.FromFile(p)
+		if err != nil {
+			return err
+		}
+		bin.CPackages = cPackages
+		in.Binaries = append(in.Binaries, bin)
+	}
+	doc, err := spdx.Generate(in)
+	if err != nil {
+		return err
+	}
+	data, err := doc.JSON()
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(file, data, 0o644)
+}
+
+// writeArchive packs b's binaries, at the archive root under their own
+// names, and the docs into file.
+func writeArchive(file string, format release.Format, b builtTarget, docsDir string, docs []string, mtime time.Time) error {
+	var files []release.File
+	for _, name := range b.binaries {
+		files = append(files, release.File{Name: name, Mode: 0o755, Path: filepath.Join(b.dir, name)})
+	}
+	for _, d := range docs {
+		files = append(files, release.File{Name: d, Mode: 0o644, Path: filepath.Join(docsDir, filepath.FromSlash(d))})
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if err := release.WriteArchive(f, format, files, mtime); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// writeChecksums writes the checksums file of every archive and SBOM.
+func writeChecksums(dist string, names release.Plan) error {
+	var sums []release.Sum
+	for _, name := range names.Checksummed() {
+		s, err := release.SumFile(name, filepath.Join(dist, name))
+		if err != nil {
+			return err
+		}
+		sums = append(sums, s)
+	}
+	text, err := release.Checksums(sums)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dist, names.Checksums), []byte(text), 0o644)
+}
+
+// workdirDirectory loads the directory rel this process wrote into its
+// working directory, with every timestamp at mtime, and syncs it so it is
+// loaded while still on disk.
+var workdirDirectory = func(ctx context.Context, rel string, mtime time.Time) (*dagger.Directory, error) {
+	return dag.CurrentModule().Workdir(rel).WithTimestamps(int(mtime.Unix())).Sync(ctx)
+}
