@@ -311,16 +311,10 @@ func (p *buildPlan) compile(ctx context.Context, t platform.Target) (*dagger.Con
 	if err != nil {
 		return nil, err
 	}
-	opts := p.m.buildOptions()
-	list, err := ctr.WithExec(opts.ListMainPackages()).Stdout(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("listing the packages to build for %s: %w", t, withStderr(err))
-	}
-	pkgs := gomodule.ParseMainPackages(list)
-	if len(pkgs) == 0 {
-		return nil, p.m.noMainPackage(t)
-	}
-	return ctr.WithExec(opts.GoBuild(outDir, pkgs, p.stamp, p.vcs)), nil
+	// Listing the main packages and building them is one exec: nothing
+	// waits on a round trip between the two, and the build stays lazy
+	// until its binaries are read.
+	return ctr.WithExec(p.m.buildOptions().BuildScript(outDir, p.stamp, p.vcs, p.m.noMainPackage(t).Error())), nil
 }
 
 func (m *GoBuild) noMainPackage(t platform.Target) error {

@@ -106,3 +106,27 @@ func (o Options) ListMainPackages() []string {
 	}
 	return append(args, o.Packages...)
 }
+
+// BuildScript is one command that lists the main packages (as
+// ListMainPackages) and builds them (as GoBuild): one exec instead of a
+// go list whose output must come back to the caller before go build can
+// start. When the patterns match no main package it prints noMain on
+// stderr and exits 3.
+func (o Options) BuildScript(outDir string, stamp Stamp, buildVCS bool, noMain string) []string {
+	list := o.ListMainPackages()
+	quoted := make([]string, len(list))
+	for i, arg := range list {
+		quoted[i] = shellQuote(arg)
+	}
+	script := `set -eu
+pkgs=$(` + strings.Join(quoted, " ") + `)
+if [ -z "$pkgs" ]; then echo ` + shellQuote(noMain) + ` >&2; exit 3; fi
+# Import paths hold no spaces: split the list into arguments.
+exec "$@" $pkgs`
+	return append([]string{"sh", "-c", script, "go-build"}, o.GoBuild(outDir, nil, stamp, buildVCS)...)
+}
+
+// shellQuote quotes s as one POSIX shell word.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

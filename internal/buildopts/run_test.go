@@ -65,4 +65,25 @@ func TestCommandsRunWithGo(t *testing.T) {
 	if got := strings.TrimSpace(run([]string{filepath.Join(out, "hello")})); got != "v1.2.3 dev abc123" {
 		t.Fatalf("stamped binary printed %q", got)
 	}
+
+	// The one-exec script lists and builds the same binaries...
+	scripted := t.TempDir()
+	run(opts.BuildScript(scripted, Stamp{Version: "it's v2"}, false, "no main package"))
+	for _, name := range []string{"hello", "other"} {
+		if _, err := os.Stat(filepath.Join(scripted, name)); err != nil {
+			t.Fatalf("script-built binary %s: %v", name, err)
+		}
+	}
+	if got := strings.TrimSpace(run([]string{filepath.Join(scripted, "hello")})); got != "it's v2 unset" {
+		t.Fatalf("script-stamped binary printed %q", got)
+	}
+	// ...and says so, with exit code 3, when the patterns name no command.
+	libOnly := Options{Packages: []string{"./lib"}}
+	cmd := exec.Command("sh", libOnly.BuildScript(t.TempDir(), Stamp{}, false, "no main package in ./lib: it's a library")[1:]...)
+	cmd.Dir = src
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=", "GOWORK=off")
+	outText, err := cmd.CombinedOutput()
+	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 3 || !strings.Contains(string(outText), "no main package in ./lib: it's a library") {
+		t.Fatalf("script for a library: %v\n%s", err, outText)
+	}
 }
