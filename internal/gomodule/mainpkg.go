@@ -1,21 +1,6 @@
 package gomodule
 
-import (
-	"fmt"
-	"strings"
-)
-
-// ParseMainPackages returns the non-empty trimmed lines of go list output
-// printing main packages (buildopts.Options.ListMainPackages), in order.
-func ParseMainPackages(goListOutput string) []string {
-	var packages []string
-	for _, line := range strings.Split(goListOutput, "\n") {
-		if pkg := strings.TrimSpace(line); pkg != "" {
-			packages = append(packages, pkg)
-		}
-	}
-	return packages
-}
+import "fmt"
 
 // NoMainPackageError is returned when a module such as a library has nothing
 // to build into a binary.
