@@ -14,13 +14,10 @@ import (
 	"golang.org/x/mod/modfile"
 	"golang.org/x/sync/errgroup"
 
-	"dagger/go-build/internal/buildopts"
 	"dagger/go-build/internal/dagger"
 	"dagger/go-build/internal/gomodule"
-	"dagger/go-build/internal/imagecfg"
 	"dagger/go-build/internal/platform"
 	"dagger/go-build/internal/release"
-	spdx "dagger/go-build/internal/sbom"
 )
 
 // A release goes GoReleaser's way, one step per concern: check the
@@ -31,13 +28,6 @@ import (
 // allPlatforms is the platforms value that means every platform the
 // configuration builds.
 const allPlatforms = "all"
-
-// fixedReleaseTime is the time of every archive entry and SBOM of a source
-// with no git history, when no sourceDateEpoch is given:
-// 1980-01-01T00:00:00Z, the earliest time a zip archive can store (its
-// MS-DOS dates start in 1980; internal/release refuses anything earlier).
-// It is fixed, never the clock, so rebuilding gives the same bytes.
-var fixedReleaseTime = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // ArchiveFormat is the archive format of a release.
 type ArchiveFormat string
@@ -52,9 +42,6 @@ const (
 // archiveFormats spells each format as internal/release does; an unknown
 // value passes through, so ParseFormat's error names it.
 var archiveFormats = map[ArchiveFormat]string{ArchiveFormatTarGz: "tar.gz", ArchiveFormatZip: "zip"}
-
-// releaseSBOMTool is the creator release SBOMs name.
-const releaseSBOMTool = "go-build"
 
 // Release builds every platform's binaries and packs them into archives with checksums and SBOMs.
 //
@@ -315,7 +302,7 @@ func (m *GoBuild) runRelease(ctx context.Context, req releaseRequest) (*dagger.D
 	if err != nil {
 		return nil, err
 	}
-	mtime, err := releaseTime(req.mtime, plan.commitTS)
+	mtime, err := release.Time(req.mtime, plan.commitTS)
 	if err != nil {
 		return nil, err
 	}
@@ -354,7 +341,7 @@ func (p *buildPlan) writeBinariesTree(ctx context.Context, req releaseRequest, w
 	if err != nil || !req.options.SBOM {
 		return err
 	}
-	return writeBinarySBOMs(built, mtime)
+	return release.WriteBinarySBOMs(built, mtime)
 }
 
 // writeArchives builds every target into work/bin, exports the source's
@@ -379,7 +366,7 @@ func (p *buildPlan) writeArchives(ctx context.Context, req releaseRequest, names
 	if err := os.Mkdir(dist, 0o755); err != nil {
 		return err
 	}
-	return writeRelease(dist, names, built, docsDir, docs, mtime)
+	return release.WriteDist(dist, names, built, docsDir, docs, mtime)
 }
 
 // cgoBuilderTargets keeps those of targets the builder image can install C
@@ -409,26 +396,6 @@ func (m *GoBuild) cgoBuilderTargets(ctx context.Context, targets []platform.Targ
 	return kept, nil
 }
 
-// releaseTime is the time of every archive entry and SBOM: sourceDateEpoch
-// when given (explicit, already checked), else the source's commit time,
-// else fixedReleaseTime.
-func releaseTime(explicit time.Time, commitTS string) (time.Time, error) {
-	if !explicit.IsZero() {
-		return explicit, nil
-	}
-	commit, err := imagecfg.ParseGitCommitTime(commitTS)
-	if err != nil {
-		return time.Time{}, err
-	}
-	if commit.IsZero() {
-		return fixedReleaseTime, nil
-	}
-	if err := release.CheckMTime(commit); err != nil {
-		return time.Time{}, fmt.Errorf("the source's commit time: %w", err)
-	}
-	return commit, nil
-}
-
 // releasePlan names every output, now that the project name and version
 // can be read from the source.
 func (m *GoBuild) releasePlan(ctx context.Context, plan *buildPlan, req releaseRequest) (release.Plan, error) {
@@ -440,7 +407,7 @@ func (m *GoBuild) releasePlan(ctx context.Context, plan *buildPlan, req releaseR
 		}
 		opts.ProjectName = name
 	}
-	v, err := releaseVersion(req.version, plan.stamp)
+	v, err := release.VersionOrDescribe(req.version, plan.stamp.Version, plan.stamp.Revision)
 	if err != nil {
 		return release.Plan{}, err
 	}
@@ -470,39 +437,12 @@ func (m *GoBuild) defaultProjectName(ctx context.Context, src *dagger.Directory)
 	return release.ProjectName(modulePath)
 }
 
-// releaseVersion is the version in file names: the one given, else read
-// from git describe of the source.
-func releaseVersion(given *release.Version, stamp buildopts.Stamp) (release.Version, error) {
-	if given != nil {
-		return *given, nil
-	}
-	if stamp.Version == "" {
-		return release.Version{}, fmt.Errorf("%w: the source has no git history to describe: give release a version, e.g. --version v1.2.3", release.ErrVersion)
-	}
-	short := stamp.Revision
-	if len(short) > 7 {
-		short = short[:7]
-	}
-	return release.FromDescribe(stamp.Version, short)
-}
-
-// builtTarget is one platform's verified binaries on this module's file
-// system.
-type builtTarget struct {
-	target platform.Target
-	// dir holds the binaries, named binaries (sorted).
-	dir      string
-	binaries []string
-	// cPackages are the target's C packages, for a cgo build's SBOM.
-	cPackages []spdx.CPackage
-}
-
 // buildRelease builds every target concurrently (bounded by
 // maxParallelPlatforms; the first failure cancels the rest), exporting each
 // target's verified binaries into root/<os>_<arch>[_<variant>]. With
 // withSBOM, a cgo build also lists the target's C packages.
-func (p *buildPlan) buildRelease(ctx context.Context, targets []platform.Target, root string, withSBOM bool) ([]builtTarget, error) {
-	built := make([]builtTarget, len(targets))
+func (p *buildPlan) buildRelease(ctx context.Context, targets []platform.Target, root string, withSBOM bool) ([]release.Built, error) {
+	built := make([]release.Built, len(targets))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(maxParallelPlatforms)
 	for i, t := range targets {
@@ -526,18 +466,18 @@ func (p *buildPlan) buildRelease(ctx context.Context, targets []platform.Target,
 // buildReleaseTarget builds and strips t's binaries, exports them into dir
 // and verifies the exported files. With cPackages, a cgo build also lists
 // the C packages of t's builder (targetCPackages).
-func (p *buildPlan) buildReleaseTarget(ctx context.Context, t platform.Target, dir string, cPackages bool) (builtTarget, error) {
+func (p *buildPlan) buildReleaseTarget(ctx context.Context, t platform.Target, dir string, cPackages bool) (release.Built, error) {
 	bins, err := p.stripped(ctx, t)
 	if err != nil {
-		return builtTarget{}, err
+		return release.Built{}, err
 	}
 	names, err := exportVerified(ctx, bins, t, p.m.Static, dir)
 	if err != nil {
-		return builtTarget{}, err
+		return release.Built{}, err
 	}
-	b := builtTarget{target: t, dir: dir, binaries: names}
+	b := release.Built{Target: t, Dir: dir, Binaries: names}
 	if cPackages {
-		b.cPackages, err = p.targetCPackages(ctx, t)
+		b.CPackages, err = p.targetCPackages(ctx, t)
 	}
 	return b, err
 }
@@ -577,106 +517,6 @@ func exportDocs(ctx context.Context, src *dagger.Directory, dir string) ([]strin
 		return nil, err
 	}
 	return release.DefaultFiles(paths), nil
-}
-
-// writeRelease writes the SBOMs, the archives and the checksums file into
-// dist, named by names, whose outputs are in the order of built.
-func writeRelease(dist string, names release.Plan, built []builtTarget, docsDir string, docs []string, mtime time.Time) error {
-	for i, o := range names.Outputs {
-		b := built[i]
-		if o.SBOM != "" {
-			if err := writeSBOM(filepath.Join(dist, o.SBOM), b.paths(), b.cPackages, mtime); err != nil {
-				return fmt.Errorf("SBOM of %s: %w", o.Target, err)
-			}
-		}
-		if err := writeArchive(filepath.Join(dist, o.Archive), o.Format, b, docsDir, docs, mtime); err != nil {
-			return fmt.Errorf("archive of %s: %w", o.Target, err)
-		}
-	}
-	return writeChecksums(dist, names)
-}
-
-// paths are the binaries' paths.
-func (b builtTarget) paths() []string {
-	var paths []string
-	for _, name := range b.binaries {
-		paths = append(paths, filepath.Join(b.dir, name))
-	}
-	return paths
-}
-
-// writeBinarySBOMs writes each binary's SBOM next to it, as
-// <binary>.sbom.json.
-func writeBinarySBOMs(built []builtTarget, mtime time.Time) error {
-	for _, b := range built {
-		for _, bin := range b.paths() {
-			if err := writeSBOM(bin+".sbom.json", []string{bin}, b.cPackages, mtime); err != nil {
-				return fmt.Errorf("SBOM of %s: %w", b.target, err)
-			}
-		}
-	}
-	return nil
-}
-
-// writeSBOM writes the SPDX document of the binaries at paths, created at
-// the source time.
-func writeSBOM(file string, paths []string, cPackages []spdx.CPackage, created time.Time) error {
-	in := spdx.Input{Created: created, Tool: releaseSBOMTool}
-	for _, p := range paths {
-		bin, err := spdx.FromFile(p)
-		if err != nil {
-			return err
-		}
-		bin.CPackages = cPackages
-		in.Binaries = append(in.Binaries, bin)
-	}
-	doc, err := spdx.Generate(in)
-	if err != nil {
-		return err
-	}
-	data, err := doc.JSON()
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(file, data, 0o644)
-}
-
-// writeArchive packs b's binaries, at the archive root under their own
-// names, and the docs into file.
-func writeArchive(file string, format release.Format, b builtTarget, docsDir string, docs []string, mtime time.Time) error {
-	var files []release.File
-	for _, name := range b.binaries {
-		files = append(files, release.File{Name: name, Mode: 0o755, Path: filepath.Join(b.dir, name)})
-	}
-	for _, d := range docs {
-		files = append(files, release.File{Name: d, Mode: 0o644, Path: filepath.Join(docsDir, filepath.FromSlash(d))})
-	}
-	f, err := os.Create(file)
-	if err != nil {
-		return err
-	}
-	if err := release.WriteArchive(f, format, files, mtime); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-// writeChecksums writes the checksums file of every archive and SBOM.
-func writeChecksums(dist string, names release.Plan) error {
-	var sums []release.Sum
-	for _, name := range names.Checksummed() {
-		s, err := release.SumFile(name, filepath.Join(dist, name))
-		if err != nil {
-			return err
-		}
-		sums = append(sums, s)
-	}
-	text, err := release.Checksums(sums)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(dist, names.Checksums), []byte(text), 0o644)
 }
 
 // workdirDirectory loads the directory rel this process wrote into its

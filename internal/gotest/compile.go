@@ -133,22 +133,22 @@ func (o Options) CompileFlags() []string {
 func (o Options) CompileScript(t platform.Target, bins []Binary, outDir string) string {
 	var s strings.Builder
 	s.WriteString("set -u\nstatus=0\n")
-	fmt.Fprintf(&s, "out=%s\nmkdir -p \"$out\"\n", shellQuote(strings.TrimSuffix(outDir, "/")))
+	fmt.Fprintf(&s, "out=%s\nmkdir -p \"$out\"\n", ShellQuote(strings.TrimSuffix(outDir, "/")))
 	flags := o.CompileFlags()
 	for i, group := range batches(t, bins) {
 		dir := fmt.Sprintf("\"$out\"/.batch%d", i+1)
 		fmt.Fprintf(&s, "rm -rf %s\n", dir)
 		cmd := []string{"go", "test", "-c", "-o", dir + "/"}
 		for _, f := range flags {
-			cmd = append(cmd, shellQuote(f))
+			cmd = append(cmd, ShellQuote(f))
 		}
 		for _, b := range group {
-			cmd = append(cmd, shellQuote(b.Package))
+			cmd = append(cmd, ShellQuote(b.Package))
 		}
 		fmt.Fprintf(&s, "%s || status=1\n", strings.Join(cmd, " "))
 		for _, b := range group {
-			from := dir + "/" + shellQuote(goTestBinaryName(t, b.Package))
-			to := "\"$out\"/" + shellQuote(b.File)
+			from := dir + "/" + ShellQuote(goTestBinaryName(t, b.Package))
+			to := "\"$out\"/" + ShellQuote(b.File)
 			fmt.Fprintf(&s, "if [ -f %s ]; then mv -f %s %s; else status=1; fi\n", from, from, to)
 		}
 		fmt.Fprintf(&s, "rm -rf %s\n", dir)
@@ -199,8 +199,9 @@ func BuildOutput(stderr, importPath string) string {
 	return out.String()
 }
 
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
+// ShellQuote quotes s for a POSIX shell when it needs it: a word of only
+// safe characters stays as it is, anything else is single-quoted.
+func ShellQuote(s string) string {
 	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/,=+:@%") == "" {
 		return s
 	}

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -177,4 +178,16 @@ func CheckRunnable(t platform.Target) error {
 			ErrNotRunnable, t, t.Architecture, t)
 	}
 	return nil
+}
+
+// UnionTags is the constructor's build tags followed by the test's own,
+// each once.
+func UnionTags(build, test []string) []string {
+	var tags []string
+	for _, t := range append(slices.Clone(build), test...) {
+		if !slices.Contains(tags, t) {
+			tags = append(tags, t)
+		}
+	}
+	return tags
 }

@@ -132,3 +132,28 @@ func TestRunArgs(t *testing.T) {
 		})
 	}
 }
+
+func TestUnionTags(t *testing.T) {
+	tests := []struct {
+		name        string
+		build, test []string
+		want        []string
+	}{
+		{"build tags first, each once", []string{"netgo", "integration"}, []string{"integration", "e2e"}, []string{"netgo", "integration", "e2e"}},
+		{"none", nil, nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := UnionTags(tt.build, tt.test)
+			if len(tt.want) == 0 {
+				if len(got) != 0 {
+					t.Fatalf("UnionTags(%v, %v) = %v", tt.build, tt.test, got)
+				}
+				return
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Fatalf("UnionTags = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

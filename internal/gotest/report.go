@@ -201,3 +201,42 @@ func EventsJSON(platform string, events []Event) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// PlatformTests is one platform's test run: its results, and its go test
+// -json event stream (EventsJSON's).
+type PlatformTests struct {
+	Run    PlatformRun
+	Events []byte
+}
+
+// Report renders the runs, in their order: go test's lines for each
+// platform under a "== <platform>" heading, then the summary Table; or,
+// with jsonEvents, every platform's event stream in turn. It fails when
+// any package failed on any platform: the error (FailureError's, wrapping
+// ErrTestsFailed) names each platform, package and test, and holds the
+// report too, since a failed Dagger function's result is not shown.
+func Report(runs []PlatformTests, jsonEvents bool) (string, error) {
+	var (
+		out       strings.Builder
+		plain     []PlatformRun
+		summaries []Summary
+	)
+	for _, r := range runs {
+		plain = append(plain, r.Run)
+		summaries = append(summaries, r.Run.Summary())
+	}
+	if jsonEvents {
+		for _, r := range runs {
+			out.Write(r.Events)
+		}
+	} else {
+		for _, r := range runs {
+			fmt.Fprintf(&out, "== %s\n%s\n", r.Run.Platform, GoTestLines(r.Run.Results))
+		}
+		out.WriteString(Table(summaries))
+	}
+	if err := FailureError(plain); err != nil {
+		return "", fmt.Errorf("%w\n\n%s", err, out.String())
+	}
+	return out.String(), nil
+}
