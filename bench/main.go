@@ -1,7 +1,9 @@
 // Benchmark of go-build: wall times of native, cross and emulated builds of
-// real projects, all taken in one run, printed as markdown tables with
-// ratios. `dagger call -m bench run` runs every measurement; compile, strip
-// and image run one part.
+// real projects, and of go-build against the baselines a user could use
+// instead (a hand-written Dagger pipeline, ko, emulated go test,
+// GoReleaser), all taken in one run, printed as markdown tables with
+// ratios. `dagger call -m bench run` runs every measurement; compile,
+// strip, image, baselines, go-test and release run one part.
 //
 // Every measurement runs alone, one after the other, so none steals CPU from
 // another. Cold measurements use a fresh go-build cache namespace each (empty
@@ -50,6 +52,26 @@ type Bench struct {
 	BuilderImage string
 	// +private
 	StripImage string
+	// +private
+	RegistryImage string
+	// +private
+	KoBaseImage string
+	// +private
+	KoVersion string
+	// +private
+	GoreleaserVersion string
+	// +private
+	TestProject string
+	// +private
+	TestPackages []string
+	// +private
+	TestTouchFile string
+	// +private
+	TestShort bool
+	// +private
+	ReleaseProject string
+	// +private
+	ReleasePackages []string
 }
 
 // New configures the benchmark: the projects and the images.
@@ -97,6 +119,48 @@ func New(
 	// Image TARGET stripping runs in, pulled for the foreign platform.
 	// +default="debian:trixie-slim"
 	stripImage string,
+	// Registry image the image baselines push to, run as a service on the
+	// engine's platform (distribution's registry: port 5000, plain HTTP).
+	// +default="registry:2"
+	registryImage string,
+	// Base image of both sides of the ko baseline: ko's
+	// KO_DEFAULTBASEIMAGE (copied into the registry service first) and
+	// go-build's runtime base. It must have the four image platforms
+	// (amd64, arm64, ppc64le, s390x).
+	// +default="busybox:latest"
+	koBaseImage string,
+	// ko version the ko baseline installs (go install
+	// github.com/google/ko@<version>).
+	// +default="v0.18.0"
+	koVersion string,
+	// GoReleaser version the release baseline installs (go install
+	// github.com/goreleaser/goreleaser/v2@<version>); the builder image's
+	// Go must be at least the one its go.mod asks for (1.26.1 for v2.15.1).
+	// +default="v2.15.1"
+	goreleaserVersion string,
+	// Project whose Go tests the test measurement runs, as path@version.
+	// Its tests must pass on linux/arm64 and linux/s390x.
+	// +default="gopkg.in/yaml.v3@v3.0.1"
+	testProject string,
+	// Packages of test-project to test, as go patterns.
+	// +default=["."]
+	testPackages []string,
+	// Go file of test-project, relative to its root, that warm test runs
+	// change.
+	// +default="yaml.go"
+	testTouchFile string,
+	// Run the tests with go test -short, which skips yaml.v3's TestLimits
+	// (about 30 s alone, natively). --test-short=false runs them all.
+	// +default=true
+	testShort bool,
+	// Project of the release measurement, as path@version. A small one
+	// keeps the run short; coredns makes it a large build.
+	// +default="github.com/rakyll/hey@v0.1.4"
+	releaseProject string,
+	// Main packages of release-project to release, as go patterns naming
+	// directories (GoReleaser builds one main package per build).
+	// +default=["."]
+	releasePackages []string,
 ) *Bench {
 	return &Bench{
 		Project:           project,
@@ -109,45 +173,83 @@ func New(
 		CgoTargetPackages: cgoTargetPackages,
 		BuilderImage:      builderImage,
 		StripImage:        stripImage,
+		RegistryImage:     registryImage,
+		KoBaseImage:       koBaseImage,
+		KoVersion:         koVersion,
+		GoreleaserVersion: goreleaserVersion,
+		TestProject:       testProject,
+		TestPackages:      testPackages,
+		TestTouchFile:     testTouchFile,
+		TestShort:         testShort,
+		ReleaseProject:    releaseProject,
+		ReleasePackages:   releasePackages,
 	}
 }
 
 // Run takes every measurement, one after the other, and returns the tables.
 //
-// The tables are native vs cross vs emulated builds, cold and warm, of both projects; strip
-// TARGET vs NATIVE; a four-platform image vs four single builds. With the
-// emulated builds this takes a long time (cold emulated builds of a large
-// project take tens of minutes).
+// The tables are native vs cross vs emulated builds, cold and warm, of both
+// projects; strip TARGET vs NATIVE; a four-platform image vs four single
+// builds; go-build vs a hand-written Dagger pipeline and vs ko; go-build's
+// cross-compiled tests vs emulated go test; go-build's release vs
+// GoReleaser. With the emulated builds this takes a long time (cold
+// emulated builds of a large project take tens of minutes).
 // +cache="never"
 func (m *Bench) Run(
 	ctx context.Context,
-	// Leave out the emulated builds, by far the slowest part.
+	// Leave out the emulated builds and the emulated go test runs, by far
+	// the slowest part (the test table keeps its cross rows).
 	// +optional
 	skipEmulated bool,
+	// Leave out the comparisons with other tools: the hand-written
+	// pipeline, ko and GoReleaser.
+	// +optional
+	skipBaselines bool,
 ) (string, error) {
 	e, err := m.prepare(ctx)
 	if err != nil {
 		return "", err
 	}
-	var sections []report.Section
+	var parts []report.Part
 	for _, cgo := range []bool{false, true} {
 		s, err := m.compile(ctx, e, cgo, skipEmulated)
 		if err != nil {
 			return "", err
 		}
-		sections = append(sections, s)
+		parts = append(parts, s)
 	}
 	s, err := m.strip(ctx, e)
 	if err != nil {
 		return "", err
 	}
-	sections = append(sections, s)
+	parts = append(parts, s)
 	img, err := m.image(ctx, e)
 	if err != nil {
 		return "", err
 	}
-	sections = append(sections, img...)
-	return m.document(e, sections...), nil
+	for _, s := range img {
+		parts = append(parts, s)
+	}
+	if !skipBaselines {
+		b, err := m.baselines(ctx, e)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, b...)
+	}
+	t, err := m.goTest(ctx, e, skipEmulated)
+	if err != nil {
+		return "", err
+	}
+	parts = append(parts, t)
+	if !skipBaselines {
+		r, err := m.release(ctx, e)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, r)
+	}
+	return m.document(e, parts...), nil
 }
 
 // Compile times native, cross and emulated builds of one project.
@@ -205,7 +307,65 @@ func (m *Bench) Image(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return m.document(e, s...), nil
+	parts := make([]report.Part, len(s))
+	for i := range s {
+		parts[i] = s[i]
+	}
+	return m.document(e, parts...), nil
+}
+
+// Baselines times go-build against a hand-written Dagger pipeline and against ko.
+//
+// The pipeline table compares one unstripped cross build, cold, warm with
+// nothing changed and warm with one file changed; the ko table compares a
+// four-platform image pushed to a registry service, cold and warm with one
+// file changed. Ratios are go-build's time over the other tool's.
+// +cache="never"
+func (m *Bench) Baselines(ctx context.Context) (string, error) {
+	e, err := m.prepare(ctx)
+	if err != nil {
+		return "", err
+	}
+	parts, err := m.baselines(ctx, e)
+	if err != nil {
+		return "", err
+	}
+	return m.document(e, parts...), nil
+}
+
+// GoTest times go-build's cross-compiled tests against go test run wholly under emulation.
+//
+// Both run the test project's tests on linux/arm64 and linux/s390x, cold
+// and warm with one file changed; the ratio is cross over emulated.
+// +cache="never"
+func (m *Bench) GoTest(ctx context.Context) (string, error) {
+	e, err := m.prepare(ctx)
+	if err != nil {
+		return "", err
+	}
+	c, err := m.goTest(ctx, e, false)
+	if err != nil {
+		return "", err
+	}
+	return m.document(e, c), nil
+}
+
+// Release times go-build's release of six platforms against GoReleaser's build of the same platforms.
+//
+// Both build the release project cold (empty Go caches) for linux/amd64,
+// linux/arm64, linux/arm/v7, darwin/arm64, windows/amd64 and linux/s390x;
+// the ratio is go-build over GoReleaser.
+// +cache="never"
+func (m *Bench) Release(ctx context.Context) (string, error) {
+	e, err := m.prepare(ctx)
+	if err != nil {
+		return "", err
+	}
+	c, err := m.release(ctx, e)
+	if err != nil {
+		return "", err
+	}
+	return m.document(e, c), nil
 }
 
 // run is what the measurements of one call share.
@@ -274,39 +434,57 @@ func (m *Bench) prepare(ctx context.Context) (run, error) {
 		{r.foreign, m.BuilderImage, []string{"go", "version"}},
 		{r.foreign, m.StripImage, []string{"true"}},
 	}
-	for _, pull := range pulls {
-		logf("pulling %s for %s", pull.image, pull.platform)
-		// An exec makes the engine fetch every layer; resolving the image
-		// alone may leave them to be pulled lazily, inside a timing.
-		_, err := dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(pull.platform)}).
-			From(pull.image).
-			WithExec(pull.check).
-			Sync(ctx)
-		if err != nil {
-			return run{}, fmt.Errorf("pulling %s for %s: %w", pull.image, pull.platform, err)
+	for _, p := range pulls {
+		if err := pull(ctx, p.platform, p.image, p.check...); err != nil {
+			return run{}, err
 		}
 	}
 	return r, nil
 }
 
+// pull has the engine fetch image for platform, so no timing includes the
+// pull, and runs check in it.
+func pull(ctx context.Context, platform, image string, check ...string) error {
+	logf("pulling %s for %s", image, platform)
+	// An exec makes the engine fetch every layer; resolving the image
+	// alone may leave them to be pulled lazily, inside a timing.
+	_, err := dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(platform)}).
+		From(image).
+		WithExec(check).
+		Sync(ctx)
+	if err != nil {
+		return fmt.Errorf("pulling %s for %s: %w", image, platform, err)
+	}
+	return nil
+}
+
 // source fetches p's source (untimed) and returns it with the contents of
 // its touch file.
 func (m *Bench) source(ctx context.Context, p project) (*dagger.Directory, string, error) {
-	logf("fetching %s", p.module)
-	src, err := dag.GoBuild(dagger.GoBuildOpts{
-		Module:         p.module,
-		BuilderImage:   m.BuilderImage,
-		StripImage:     m.StripImage,
-		CacheNamespace: sourceNamespace,
-	}).ModuleSource(p.module).Sync(ctx)
+	src, err := m.fetch(ctx, p.module)
 	if err != nil {
-		return nil, "", fmt.Errorf("fetching %s: %w", p.module, err)
+		return nil, "", err
 	}
 	contents, err := src.File(p.touch).Contents(ctx)
 	if err != nil {
 		return nil, "", fmt.Errorf("reading %s of %s, the file warm builds change: %w", p.touch, p.module, err)
 	}
 	return src, contents, nil
+}
+
+// fetch fetches a module's source through go-build, untimed.
+func (m *Bench) fetch(ctx context.Context, module string) (*dagger.Directory, error) {
+	logf("fetching %s", module)
+	src, err := dag.GoBuild(dagger.GoBuildOpts{
+		Module:         module,
+		BuilderImage:   m.BuilderImage,
+		StripImage:     m.StripImage,
+		CacheNamespace: sourceNamespace,
+	}).ModuleSource(module).Sync(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("fetching %s: %w", module, err)
+	}
+	return src, nil
 }
 
 // goBuild configures go-build for p's source src in cache namespace ns.
@@ -485,14 +663,14 @@ func (m *Bench) image(ctx context.Context, r run) ([]report.Section, error) {
 	}, nil
 }
 
-// document is the heading and setting of the run, then the sections.
-func (m *Bench) document(r run, sections ...report.Section) string {
+// document is the heading and setting of the run, then the tables.
+func (m *Bench) document(r run, parts ...report.Part) string {
 	return fmt.Sprintf("## go-build benchmark\n\n"+
 		"Engine platform %s; builder %s; strip image %s; run %s started %s.\n"+
 		"Wall-clock seconds of one run, each measurement alone. A ratio of 1.00 against native is the "+
 		"physical limit: a cross build costing what a native build costs.\n\n",
 		r.native, m.BuilderImage, m.StripImage, r.id, r.started.Format(time.RFC3339)) +
-		report.Document(sections...)
+		report.Document(parts...)
 }
 
 // timeBuild times building gb for platform: go-build compiles, strips and

@@ -84,12 +84,19 @@ func (s Section) Table() string {
 		}
 		cells = append(cells, []string{r.Project, r.Case, r.Temperature, FormatSeconds(r.Seconds), ratio})
 	}
+	return table(cells, right)
+}
+
+// table renders cells (the header first) as a markdown table: columns
+// padded to their widest cell (at least three, counting runes), right[i]
+// aligning column i right.
+func table(cells [][]string, right []bool) string {
 	for _, row := range cells {
 		for i := range row {
 			row[i] = escape(row[i])
 		}
 	}
-	widths := make([]int, len(header))
+	widths := make([]int, len(cells[0]))
 	for _, row := range cells {
 		for i, c := range row {
 			widths[i] = max(widths[i], utf8.RuneCountInString(c), 3)
@@ -126,24 +133,36 @@ func (s Section) Table() string {
 
 // Markdown is the section: a level-3 heading, the note, then the table.
 func (s Section) Markdown() string {
+	return markdown(s.Title, s.Note, s.Table())
+}
+
+// markdown is a table under its level-3 heading and note, each left out
+// when empty.
+func markdown(title, note, table string) string {
 	var b strings.Builder
-	if s.Title != "" {
-		b.WriteString("### " + s.Title + "\n\n")
+	if title != "" {
+		b.WriteString("### " + title + "\n\n")
 	}
-	if s.Note != "" {
-		b.WriteString(strings.TrimRight(s.Note, "\n") + "\n\n")
+	if note != "" {
+		b.WriteString(strings.TrimRight(note, "\n") + "\n\n")
 	}
-	b.WriteString(s.Table())
+	b.WriteString(table)
 	return b.String()
 }
 
-// Document joins sections, separated by blank lines.
-func Document(sections ...Section) string {
-	parts := make([]string, 0, len(sections))
-	for _, s := range sections {
-		parts = append(parts, s.Markdown())
+// Part is one table of a report with its heading: a Section or a
+// Comparison.
+type Part interface {
+	Markdown() string
+}
+
+// Document joins parts, separated by blank lines.
+func Document(parts ...Part) string {
+	out := make([]string, 0, len(parts))
+	for _, p := range parts {
+		out = append(out, p.Markdown())
 	}
-	return strings.Join(parts, "\n")
+	return strings.Join(out, "\n")
 }
 
 // escape keeps a cell from splitting the row: pipes are escaped, newlines
