@@ -322,7 +322,8 @@ func (m *GoBuild) builderImage() string {
 }
 
 // workspaceModule is the Go module of the workspace directory dagger runs in:
-// the directory of the nearest go.mod, searching upward.
+// the directory of the nearest go.mod, searching upward, without what its
+// .gitignore ignores.
 func workspaceModule(ctx context.Context, ws *dagger.Workspace) (*dagger.Directory, error) {
 	if ws == nil {
 		ws = dag.CurrentWorkspace()
@@ -334,7 +335,10 @@ func workspaceModule(ctx context.Context, ws *dagger.Workspace) (*dagger.Directo
 	if goMod == "" {
 		return nil, errNoGoMod
 	}
-	return ws.Directory(path.Dir(goMod)), nil
+	// The project's .gitignore applies: outputs such as bin/ or dist/
+	// exported into the checkout are not source, and must not change the
+	// cache keys of the next build.
+	return ws.Directory(path.Dir(goMod), dagger.WorkspaceDirectoryOpts{Gitignore: true}), nil
 }
 
 // errNoGoMod says the workspace is not in a Go module.

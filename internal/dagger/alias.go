@@ -33,6 +33,7 @@ type (
 	ContainerWithFileOpts         = sdk.ContainerWithFileOpts
 	ContainerWithMountedCacheOpts = sdk.ContainerWithMountedCacheOpts
 	HTTPOpts                      = sdk.HTTPOpts
+	WorkspaceDirectoryOpts        = sdk.WorkspaceDirectoryOpts
 	DirectoryFilterOpts           = sdk.DirectoryFilterOpts
 )
 

@@ -86,6 +86,8 @@ func TestHello(t *testing.T) {
 }
 GO
   echo "MIT License (fixture)" > LICENSE
+  # What the README's commands export is output, not source.
+  printf 'bin/\ndist/\n*.tar\n' > .gitignore
   echo "# readme fixture" > README.md
   git init -q
   git add -A
