@@ -45,6 +45,11 @@ func (m *GoBuild) attest(ctx context.Context, b *imageBuild, layout *ocilayout.L
 	if !want.SBOM && !want.Provenance {
 		return nil
 	}
+	// A single platform comes as a bare manifest: attestations need an
+	// index to stand next to it.
+	if err := layout.EnsureImageIndex(); err != nil {
+		return err
+	}
 	manifests, err := layout.IndexManifests()
 	if err != nil {
 		return err

@@ -1,9 +1,11 @@
 package ocilayout
 
 import (
+	"encoding/json"
 	"fmt"
 
 	godigest "github.com/opencontainers/go-digest"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
 // The methods in this file let a caller add documents to the image index,
@@ -113,4 +115,70 @@ func (l *Layout) blobDocument(desc Descriptor) (document, error) {
 		return nil, err
 	}
 	return parseDocument(string(desc.Digest), data)
+}
+
+// EnsureImageIndex makes index.json point at one image index, as it does
+// for a multi-platform image, so more manifests (attestations) can join the
+// platform manifests. The engine exports a single-platform image as
+// index.json listing the platform manifest itself, without a platform: that
+// manifest moves into a new image index, with its platform read from its
+// config, and index.json points at the index (keeping the root's
+// annotations, such as the reference name). A layout that already has an
+// image index is left as it is.
+func (l *Layout) EnsureImageIndex() error {
+	nested, err := l.imageIndexRoot()
+	if err != nil || nested != nil {
+		return err
+	}
+	roots, err := l.Manifests()
+	if err != nil {
+		return err
+	}
+	if len(roots) == 0 {
+		return fmt.Errorf("%w: %s lists no manifest", ErrInvalidLayout, indexFile)
+	}
+	var annotations map[string]string
+	for i, root := range roots {
+		if root.Platform == nil {
+			if roots[i].Platform, err = l.configPlatform(root); err != nil {
+				return err
+			}
+		}
+		if len(roots) == 1 {
+			annotations, roots[i].Annotations = root.Annotations, nil
+		}
+	}
+	data, err := json.Marshal(map[string]any{
+		"schemaVersion": 2,
+		"mediaType":     ocispec.MediaTypeImageIndex,
+		"manifests":     roots,
+	})
+	if err != nil {
+		return err
+	}
+	index := l.AddBlob(ocispec.MediaTypeImageIndex, data)
+	index.Annotations = annotations
+	return l.index.set("manifests", []Descriptor{index})
+}
+
+// configPlatform reads the platform of the image manifest desc from its
+// config.
+func (l *Layout) configPlatform(desc Descriptor) (*ocispec.Platform, error) {
+	manifest, err := l.Blob(string(desc.Digest))
+	if err != nil {
+		return nil, err
+	}
+	var m ocispec.Manifest
+	if err := json.Unmarshal(manifest, &m); err != nil {
+		return nil, fmt.Errorf("%w: manifest %s: %v", ErrInvalidLayout, desc.Digest, err)
+	}
+	data, err := l.Blob(string(m.Config.Digest))
+	if err != nil {
+		return nil, err
+	}
+	var config ocispec.Image
+	if err := json.Unmarshal(data, &config); err != nil || config.OS == "" || config.Architecture == "" {
+		return nil, fmt.Errorf("%w: config %s of manifest %s names no os/architecture", ErrInvalidLayout, m.Config.Digest, desc.Digest)
+	}
+	return &ocispec.Platform{OS: config.OS, Architecture: config.Architecture, Variant: config.Variant, OSVersion: config.OSVersion, OSFeatures: config.OSFeatures}, nil
 }

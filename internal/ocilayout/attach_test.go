@@ -166,3 +166,52 @@ func TestAppendManifestsRejects(t *testing.T) {
 		})
 	}
 }
+
+// The engine exports one platform as index.json listing the manifest
+// itself, without a platform: EnsureImageIndex nests it in an image index
+// with the platform from its config, and keeps the root's annotations.
+func TestEnsureImageIndexNestsASinglePlatform(t *testing.T) {
+	l := readTestImage(t, testImage{stamp: epoch, platforms: []string{"arm64"}})
+	flatten(t, l)
+	roots, _ := l.Manifests()
+	roots[0].Platform = nil
+	roots[0].Annotations = map[string]string{"org.opencontainers.image.ref.name": "latest"}
+	if err := l.index.set("manifests", roots); err != nil {
+		t.Fatal(err)
+	}
+	manifest := roots[0].Digest
+
+	if err := l.EnsureImageIndex(); err != nil {
+		t.Fatal(err)
+	}
+	newRoots, _ := l.Manifests()
+	if len(newRoots) != 1 || newRoots[0].MediaType != ocispec.MediaTypeImageIndex || newRoots[0].Annotations["org.opencontainers.image.ref.name"] != "latest" {
+		t.Fatalf("index.json lists %+v, want one image index keeping the ref name", newRoots)
+	}
+	inner, err := l.IndexManifests()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inner) != 1 || inner[0].Digest != manifest || inner[0].Platform == nil ||
+		inner[0].Platform.OS != "linux" || inner[0].Platform.Architecture != "arm64" || inner[0].Annotations != nil {
+		t.Fatalf("the image index lists %+v, want the manifest with platform linux/arm64", inner)
+	}
+	// Idempotent, and deterministic: a second layout gives the same bytes.
+	before := writeTar(t, l)
+	if err := l.EnsureImageIndex(); err != nil || !bytes.Equal(before, writeTar(t, l)) {
+		t.Fatalf("a second EnsureImageIndex changed the layout (%v)", err)
+	}
+	// Attestations can now join the platform manifest.
+	extra := l.AddBlob(ocispec.MediaTypeImageManifest, []byte(`{"schemaVersion":2}`))
+	if err := l.AppendManifests(extra); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestEnsureImageIndexKeepsAnIndex(t *testing.T) {
+	l := readTestImage(t, testImage{stamp: epoch, platforms: []string{"amd64", "arm64"}})
+	before := writeTar(t, l)
+	if err := l.EnsureImageIndex(); err != nil || !bytes.Equal(before, writeTar(t, l)) {
+		t.Fatalf("EnsureImageIndex changed a layout that has an image index (%v)", err)
+	}
+}
