@@ -196,6 +196,11 @@ func (m *GoBuild) provenance(b *imageBuild, t platform.Target, bins []sbom.Binar
 			p.Env[s.Key] = s.Value
 		}
 	}
+	if p.Ldflags == "" {
+		// go leaves -ldflags out of the build info of a -trimpath build
+		// (they may hold paths): name the flags go-build gave it.
+		p.Ldflags = m.buildOptions().LinkerFlags(b.plan.stamp)
+	}
 	if !strings.HasPrefix(p.Repository, "https://") && !strings.HasPrefix(p.Repository, "http://") {
 		// A local or unrecognized remote names nothing a verifier can
 		// fetch, and may be a path on the build host.
