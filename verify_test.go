@@ -2,32 +2,19 @@ package main
 
 import (
 	"errors"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"dagger/go-build/internal/binverify"
 	"dagger/go-build/internal/errtest"
+	"dagger/go-build/internal/fixturebuild"
 	"dagger/go-build/internal/platform"
 )
 
-// buildFixture cross-compiles the pure-Go fixture for t with the local go
-// command and the target environment the module applies.
+// buildFixture cross-compiles the pure-Go fixture for target.
 func buildFixture(t *testing.T, target platform.Target) string {
-	t.Helper()
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("no go command on PATH")
-	}
-	out := t.TempDir()
-	cmd := exec.Command("go", "build", "-trimpath", "-o", out+"/", ".")
-	cmd.Dir = "tests/testdata/purego"
-	cmd.Env = append(os.Environ(), append(target.GoEnv(), "CGO_ENABLED=0", "GOFLAGS=", "GOWORK=off")...)
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build for %s: %v\n%s", target, err, msg)
-	}
-	return out
+	return fixturebuild.Build(t, "tests/testdata/purego", target)
 }
 
 // TestVerifyDirOnRealBinaries checks the module's verification, with the

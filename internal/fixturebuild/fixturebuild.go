@@ -1,0 +1,30 @@
+// Package fixturebuild cross-compiles a test fixture with the local go
+// command, for the tests that need real binaries of a target (verification,
+// release packing) without an engine.
+package fixturebuild
+
+import (
+	"os"
+	"os/exec"
+	"testing"
+
+	"dagger/go-build/internal/platform"
+)
+
+// Build compiles the pure-Go main package in dir for target, with the
+// target environment go-build applies and cgo off, into a fresh directory
+// it returns. Without a go command the test is skipped.
+func Build(t testing.TB, dir string, target platform.Target) string {
+	t.Helper()
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command on PATH")
+	}
+	out := t.TempDir()
+	cmd := exec.Command("go", "build", "-trimpath", "-o", out+"/", ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), append(target.GoEnv(), "CGO_ENABLED=0", "GOFLAGS=", "GOWORK=off")...)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build for %s: %v\n%s", target, err, msg)
+	}
+	return out
+}
