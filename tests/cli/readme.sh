@@ -25,7 +25,7 @@ if ! command -v dagger >/dev/null 2>&1; then
   echo "readme.sh: no dagger CLI on PATH: the README's commands were NOT run." >&2
   exit 0
 fi
-if ! echo '{ defaultPlatform }' | timeout 300 dagger query >/dev/null 2>&1; then
+if ! echo '{ defaultPlatform }' | timeout 300 dagger query --no-mod >/dev/null 2>&1; then
   echo "readme.sh: no Dagger engine answered (dagger query failed): the README's commands were NOT run." >&2
   exit 0
 fi
