@@ -158,6 +158,8 @@ while IFS= read -r line; do
       dir=$repo ;;
     *"-m tests"*) dir=$repo ;;
   esac
+  # A command's output may end without a newline: start on a line of our own.
+  echo
   if [ "$cmd" = "$line" ]; then echo "== $line"; else echo "== $line"; echo "   as: $cmd"; fi
   if ! (cd "$dir" && eval "$cmd" </dev/null); then
     echo "readme.sh: FAILED: $line" >&2
@@ -166,4 +168,5 @@ while IFS= read -r line; do
   fi
   ran=$((ran+1))
 done < <(readme_lines)
+echo
 echo "readme.sh: $ran README commands passed, $skipped not run"
