@@ -4,7 +4,7 @@
 # stops at the first line that fails, printing it.
 #
 #   tests/cli/readme.sh               # every line (slow: toolchains, publishes)
-#   READMESH_ONLY=build tests/cli/readme.sh   # only lines containing "build"
+#   READMESH_ONLY='release|image' tests/cli/readme.sh   # only lines matching the regex
 #
 # Lines that cannot run as written (a placeholder registry, an interactive
 # terminal, an image that is not public) run as the twin listed in twin()
@@ -149,7 +149,7 @@ export REGISTRY_TOKEN=readme-token
 export DAGGER_MODULE="$repo"
 ran=0 skipped=0
 while IFS= read -r line; do
-  if [ -n "$only" ] && [[ "$line" != *"$only"* ]]; then continue; fi
+  if [ -n "$only" ] && ! [[ "$line" =~ $only ]]; then continue; fi
   cmd=$(twin "$line")
   dir=$fixture
   case "$cmd" in
