@@ -72,14 +72,7 @@ func localTests(t *testing.T, moduleDir string, target platform.Target, opts Opt
 	bins := Manifest(target, pkgs)
 	start := time.Now()
 	_, compiler, _ := run([]string{"sh", "-c", opts.CompileScript(target, bins, binDir)})
-	entries, err := os.ReadDir(binDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var files []string
-	for _, e := range entries {
-		files = append(files, e.Name())
-	}
+	files := entryNames(t, binDir)
 	built, failed := Built(bins, files)
 	var outcomes map[string]Outcome
 	if len(built) > 0 {

@@ -155,14 +155,7 @@ func TestEndToEnd(t *testing.T) {
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("compile script: %v\n%s\n%s", err, b, script)
 	}
-	entries, err := os.ReadDir(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var files []string
-	for _, e := range entries {
-		files = append(files, e.Name())
-	}
+	files := entryNames(t, out)
 	built, failed := Built(bins, files)
 	if len(failed) > 0 || len(built) != 6 || len(files) != 6 {
 		t.Fatalf("built %v, failed %v, files %v", built, failed, files)
@@ -388,4 +381,18 @@ func TestCrashedBinary(t *testing.T) {
 			t.Errorf("%s: GoTestLines = %q, want %q", tt.bin, lines, want)
 		}
 	}
+}
+
+// entryNames lists the names in dir, as Built takes them.
+func entryNames(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
 }
