@@ -179,12 +179,22 @@ func (m *GoBuild) plan(ctx context.Context, targets []platform.Target) (*buildPl
 		return nil, err
 	}
 	p := &buildPlan{m: m, native: native, src: src}
-	if err := p.readStamp(ctx, builder.WithMountedDirectory(srcDir, src).WithWorkdir(srcDir)); err != nil {
+	if m.Mode == BuildModeEmulate {
+		return p, p.readStamp(ctx, withSource(builder, src))
+	}
+	// One exec reads the git stamp and downloads the modules: the stamp is
+	// needed before any target compiles, and a container of its own would
+	// be one more serial step on the way to the compiler.
+	prepared := withSource(builder, src).WithExec([]string{"sh", "-c",
+		stampScript + ` > "$0" && ` + downloadScript, stampFile, modulesList})
+	out, err := prepared.File(stampFile).Contents(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("downloading the source's modules: %w", withStderr(err))
+	}
+	if err := p.setStamp(out); err != nil {
 		return nil, err
 	}
-	if m.Mode == BuildModeCross {
-		p.modules = downloadModules(withSource(builder, src))
-	}
+	p.modules = prepared.File(modulesList)
 	return p, nil
 }
 
@@ -219,8 +229,16 @@ func (m *GoBuild) cacheName(kind string) string {
 	return name
 }
 
-// modulesList is where the download writes the module list.
-const modulesList = "/tmp/go-build-modules.txt"
+// modulesList is where the download writes the module list, stampFile
+// where the git stamp is written.
+const (
+	modulesList = "/tmp/go-build-modules.txt"
+	stampFile   = "/tmp/go-build-stamp.txt"
+)
+
+// downloadScript downloads the source's modules into the module cache and
+// lists them in the file named by $1.
+const downloadScript = `go mod download && go list -m all > "$1"`
 
 // withSource mounts the source in ctr. It comes after the toolchain setup,
 // so a changed source file does not repeat the setup.
@@ -232,7 +250,7 @@ func withSource(ctr *dagger.Container, src *dagger.Directory) *dagger.Container 
 // ctr and returns the module list it wrote.
 func downloadModules(ctr *dagger.Container) *dagger.File {
 	return ctr.
-		WithExec([]string{"sh", "-c", `go mod download && go list -m all > "$0"`, modulesList}).
+		WithExec([]string{"sh", "-c", downloadScript, "sh", modulesList}).
 		File(modulesList)
 }
 

@@ -53,18 +53,33 @@ func (m *GoBuild) downloadModule(ctx context.Context, builder *dagger.Container,
 	return dir, nil
 }
 
-// readStamp reads the version information from the source's git checkout, if
-// it has one, for -X stamping, -buildvcs and the image labels.
-func (p *buildPlan) readStamp(ctx context.Context, prepared *dagger.Container) error {
-	out, err := prepared.WithExec([]string{"sh", "-c", `command -v git >/dev/null 2>&1 || exit 0
+// stampScript prints the source's git stamp as key=value lines, and nothing
+// when the source is no git checkout (or the builder has no git). It runs in
+// a subshell of its own, so its early exits end only the stamp.
+const stampScript = `(
+command -v git >/dev/null 2>&1 || exit 0
 git rev-parse --is-inside-work-tree >/dev/null 2>&1 || exit 0
 echo "revision=$(git rev-parse HEAD)"
 echo "describe=$(git describe --tags --always --dirty 2>/dev/null || true)"
 echo "time=$(git log -1 --format=%ct)"
-echo "remote=$(git config --get remote.origin.url || true)"`}).Stdout(ctx)
+echo "remote=$(git config --get remote.origin.url || true)"
+)`
+
+// readStamp reads the version information from the source's git checkout, if
+// it has one, for -X stamping, -buildvcs and the image labels, in an exec of
+// its own (EMULATE mode, which has no shared download to read it in).
+func (p *buildPlan) readStamp(ctx context.Context, prepared *dagger.Container) error {
+	out, err := prepared.WithExec([]string{"sh", "-c", stampScript}).Stdout(ctx)
 	if err != nil {
 		return fmt.Errorf("reading the source's git stamp: %w", withStderr(err))
 	}
+	return p.setStamp(out)
+}
+
+// setStamp takes the stamp from stampScript's output: the version (the
+// configured one, else git describe, else a --module's version), the commit
+// and its time, and the remote.
+func (p *buildPlan) setStamp(out string) error {
 	info := map[string]string{}
 	for _, line := range strings.Split(out, "\n") {
 		if k, v, ok := strings.Cut(line, "="); ok {

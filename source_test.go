@@ -1,0 +1,93 @@
+package main
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+func TestSetStamp(t *testing.T) {
+	tests := []struct {
+		name             string
+		version, module  string
+		out              string
+		wantVersion      string
+		wantRevision     string
+		wantDate         string
+		wantVCS          bool
+		wantRemote       string
+		wantCommitSecond string
+	}{
+		{
+			name: "no git checkout",
+		},
+		{
+			name:        "module source without git: the module's version",
+			module:      "github.com/rakyll/hey@v0.1.4",
+			wantVersion: "v0.1.4",
+		},
+		{
+			name: "git checkout",
+			out: "revision=0123abc\ndescribe=v1.2.3-4-g0123abc\ntime=1700000000\n" +
+				"remote=https://github.com/example/app.git\n",
+			wantVersion:      "v1.2.3-4-g0123abc",
+			wantRevision:     "0123abc",
+			wantDate:         "2023-11-14T22:13:20Z",
+			wantVCS:          true,
+			wantRemote:       "https://github.com/example/app.git",
+			wantCommitSecond: "1700000000",
+		},
+		{
+			name:             "the configured version wins over git describe",
+			version:          "v9.9.9",
+			out:              "revision=0123abc\ndescribe=v1.2.3\ntime=1700000000\nremote=\n",
+			wantVersion:      "v9.9.9",
+			wantRevision:     "0123abc",
+			wantDate:         "2023-11-14T22:13:20Z",
+			wantVCS:          true,
+			wantCommitSecond: "1700000000",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := config()
+			m.Version, m.Module = tt.version, tt.module
+			p := &buildPlan{m: m}
+			if err := p.setStamp(tt.out); err != nil {
+				t.Fatal(err)
+			}
+			if p.stamp.Version != tt.wantVersion || p.stamp.Revision != tt.wantRevision || p.stamp.Date != tt.wantDate {
+				t.Errorf("stamp = %+v, want version %q, revision %q, date %q", p.stamp, tt.wantVersion, tt.wantRevision, tt.wantDate)
+			}
+			if p.vcs != tt.wantVCS || p.remote != tt.wantRemote || p.commitTS != tt.wantCommitSecond {
+				t.Errorf("vcs, remote, commit time = %v, %q, %q; want %v, %q, %q",
+					p.vcs, p.remote, p.commitTS, tt.wantVCS, tt.wantRemote, tt.wantCommitSecond)
+			}
+		})
+	}
+}
+
+func TestSetStampBadTime(t *testing.T) {
+	p := &buildPlan{m: config()}
+	if err := p.setStamp("revision=abc\ntime=yesterday\n"); err == nil {
+		t.Fatal("a commit time that is no number was accepted")
+	}
+}
+
+// TestStampScriptOutsideGit runs the stamp script as the download exec does,
+// in a directory that is no git checkout: it must print nothing and let the
+// commands after it run.
+func TestStampScriptOutsideGit(t *testing.T) {
+	if _, err := exec.LookPath("sh"); err != nil {
+		t.Skip("no sh")
+	}
+	cmd := exec.Command("sh", "-c", stampScript+` && echo after`)
+	cmd.Dir = t.TempDir()
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimSpace(string(out)); got != "after" {
+		t.Errorf("output = %q, want only the command after the stamp", got)
+	}
+}
