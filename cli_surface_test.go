@@ -1,6 +1,9 @@
 package main
 
 import (
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"dagger/go-build/internal/clisurface"
@@ -9,18 +12,42 @@ import (
 // TestCLISurface reads the functions of go-build and of its tests and bench
 // modules from their Go source, as `dagger call` will show them, and fails
 // on an argument named like one of dagger's own flags, an undocumented
-// argument, or a doc whose first line is not a sentence.
+// argument, a doc whose first line is not a sentence, or a main-object
+// function named like a root field of the core API.
 func TestCLISurface(t *testing.T) {
-	for _, dir := range []string{".", "tests", "bench"} {
-		funcs, err := clisurface.Load(dir)
+	rootFields := coreRootFields(t)
+	for _, mod := range []struct{ dir, mainObject string }{
+		{".", "GoBuild"},
+		{"tests", "Tests"},
+		{"bench", "Bench"},
+	} {
+		funcs, err := clisurface.Load(mod.dir)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(funcs) == 0 {
-			t.Fatalf("no functions found in %s", dir)
+			t.Fatalf("no functions found in %s", mod.dir)
 		}
 		if err := clisurface.Check(funcs); err != nil {
-			t.Errorf("module %s:\n%v", dir, err)
+			t.Errorf("module %s:\n%v", mod.dir, err)
+		}
+		if err := clisurface.CheckRoot(funcs, mod.mainObject, rootFields); err != nil {
+			t.Errorf("module %s:\n%v", mod.dir, err)
 		}
 	}
+}
+
+// coreRootFields reads the core API's root fields from the bindings of the
+// Go SDK this module requires (dagger.io/dagger, the engine's version).
+func coreRootFields(t *testing.T) []string {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "dagger.io/dagger").Output()
+	if err != nil {
+		t.Fatalf("locating the dagger.io/dagger module: %v", err)
+	}
+	fields, err := clisurface.RootFields(filepath.Join(strings.TrimSpace(string(out)), "dagger.gen.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fields
 }

@@ -13,12 +13,12 @@ import (
 
 const moduleSrcDir = "/module-src"
 
-// ModuleSource fetches a published Go module's source and returns it.
+// FetchModule fetches a published Go module's source and returns it.
 //
 // The source comes through the Go module proxy, checksum-verified against
 // the checksum database as go mod download does (e.g. to change a file and
 // build it as source).
-func (m *GoBuild) ModuleSource(
+func (m *GoBuild) FetchModule(
 	ctx context.Context,
 	// The module as path@version, e.g. github.com/coredns/coredns@v1.11.3.
 	module string,

@@ -480,7 +480,7 @@ func (m *Bench) fetch(ctx context.Context, module string) (*dagger.Directory, er
 		BuilderImage:   m.BuilderImage,
 		StripImage:     m.StripImage,
 		CacheNamespace: sourceNamespace,
-	}).ModuleSource(module).Sync(ctx)
+	}).FetchModule(module).Sync(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("fetching %s: %w", module, err)
 	}

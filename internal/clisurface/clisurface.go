@@ -8,7 +8,10 @@
 // an argument named like one of them (workdir) makes cobra refuse the whole
 // function ("flag already exists: workdir"). `dagger functions` lists each
 // function by the first line of its doc comment, so that line must be a
-// sentence of its own.
+// sentence of its own. When dagger runs in a module's directory, the main
+// object's functions also stand beside the core API's root fields, so a
+// function named like one (ModuleSource) hides the field the CLI itself
+// queries, and `dagger query` there fails.
 package clisurface
 
 import (
@@ -19,6 +22,7 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -190,6 +194,48 @@ func Check(funcs []Function) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// CheckRoot returns a problem for every function of mainObject named like a
+// root field of the core API, given as rootFields (Go names, as RootFields
+// reads them); nil when there is none.
+func CheckRoot(funcs []Function, mainObject string, rootFields []string) error {
+	var errs []error
+	for _, f := range funcs {
+		if f.Object == mainObject && slices.Contains(rootFields, f.Name) {
+			errs = append(errs, fmt.Errorf("%w: %s (%s): function %s is named like the core API's root field %s, "+
+				"which it hides when dagger runs in the module's directory (dagger query there fails): rename it",
+				ErrSurface, f.Label(), f.Pos, f.Name, lowerFirst(f.Name)))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// queryMethod matches a root field's method in the Go SDK's generated
+// bindings.
+var queryMethod = regexp.MustCompile(`(?m)^func \(r \*Query\) ([A-Z][A-Za-z0-9]*)\(`)
+
+// RootFields reads the core API's root fields, by their Go names, from the
+// Go SDK's generated bindings (dagger.gen.go of dagger.io/dagger).
+func RootFields(sdkBindings string) ([]string, error) {
+	src, err := os.ReadFile(sdkBindings)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, m := range queryMethod.FindAllSubmatch(src, -1) {
+		names = append(names, string(m[1]))
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("%s: no root field (func (r *Query) ...) found", sdkBindings)
+	}
+	return names, nil
+}
+
+func lowerFirst(s string) string {
+	r := []rune(s)
+	r[0] = unicode.ToLower(r[0])
+	return string(r)
 }
 
 // Summary is the first line of doc, and whether it is a complete, short

@@ -2,6 +2,7 @@ package clisurface
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 )
@@ -90,4 +91,42 @@ func TestCheckPassesACleanModule(t *testing.T) {
 		}
 	}
 	t.Fatal("Thing.Fine not loaded")
+}
+
+func TestCheckRoot(t *testing.T) {
+	funcs := []Function{
+		{Object: "Thing", Name: "ModuleSource"},
+		{Object: "Thing", Name: "Build"},
+		{Object: "Other", Name: "Container"},
+	}
+	err := CheckRoot(funcs, "Thing", []string{"Container", "ModuleSource", "DefaultPlatform"})
+	if !errors.Is(err, ErrSurface) {
+		t.Fatalf("err = %v, want ErrSurface", err)
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "Thing.ModuleSource") || !strings.Contains(msg, "moduleSource") {
+		t.Errorf("error does not name the function and the field: %s", msg)
+	}
+	if strings.Contains(msg, "Build") || strings.Contains(msg, "Other.Container") {
+		t.Errorf("error names a function that hides nothing: %s", msg)
+	}
+	if err := CheckRoot(funcs[1:], "Thing", []string{"Container"}); err != nil {
+		t.Errorf("CheckRoot = %v, want nil: Other is not the main object", err)
+	}
+}
+
+func TestRootFields(t *testing.T) {
+	path := t.TempDir() + "/dagger.gen.go"
+	src := "package dagger\n\nfunc (r *Query) Container(opts ...ContainerOpts) *Container {\n}\n\n" +
+		"func (r *Query) ModuleSource(refString string) *ModuleSource {\n}\n\nfunc (r *Container) From(address string) *Container {\n}\n"
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := RootFields(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got, ",") != "Container,ModuleSource" {
+		t.Errorf("RootFields = %v, want [Container ModuleSource]", got)
+	}
 }
