@@ -333,6 +333,40 @@ func (m *Bench) Baselines(ctx context.Context) (string, error) {
 	return m.document(e, parts...), nil
 }
 
+// Pipeline times go-build against a hand-written Dagger pipeline alone.
+//
+// It is the first table of baselines: one unstripped cross build, cold,
+// warm with nothing changed and warm with one file changed.
+// +cache="never"
+func (m *Bench) Pipeline(ctx context.Context) (string, error) {
+	e, err := m.prepare(ctx)
+	if err != nil {
+		return "", err
+	}
+	c, err := m.pipelineBaseline(ctx, e)
+	if err != nil {
+		return "", err
+	}
+	return m.document(e, c), nil
+}
+
+// Ko times go-build's publish against ko alone.
+//
+// It is the second table of baselines: a four-platform image pushed to a
+// registry service, cold and warm with one file changed.
+// +cache="never"
+func (m *Bench) Ko(ctx context.Context) (string, error) {
+	e, err := m.prepare(ctx)
+	if err != nil {
+		return "", err
+	}
+	c, err := m.koBaseline(ctx, e)
+	if err != nil {
+		return "", err
+	}
+	return m.document(e, c), nil
+}
+
 // GoTest times go-build's cross-compiled tests against go test run wholly under emulation.
 //
 // Both run the test project's tests on linux/arm64 and linux/s390x, cold
