@@ -333,12 +333,12 @@ func (m *Bench) Baselines(ctx context.Context) (string, error) {
 	return m.document(e, parts...), nil
 }
 
-// Pipeline times go-build against a hand-written Dagger pipeline alone.
+// PipelineBaseline times go-build against a hand-written Dagger pipeline alone.
 //
 // It is the first table of baselines: one unstripped cross build, cold,
 // warm with nothing changed and warm with one file changed.
 // +cache="never"
-func (m *Bench) Pipeline(ctx context.Context) (string, error) {
+func (m *Bench) PipelineBaseline(ctx context.Context) (string, error) {
 	e, err := m.prepare(ctx)
 	if err != nil {
 		return "", err
@@ -350,12 +350,12 @@ func (m *Bench) Pipeline(ctx context.Context) (string, error) {
 	return m.document(e, c), nil
 }
 
-// Ko times go-build's publish against ko alone.
+// KoBaseline times go-build's publish against ko alone.
 //
 // It is the second table of baselines: a four-platform image pushed to a
 // registry service, cold and warm with one file changed.
 // +cache="never"
-func (m *Bench) Ko(ctx context.Context) (string, error) {
+func (m *Bench) KoBaseline(ctx context.Context) (string, error) {
 	e, err := m.prepare(ctx)
 	if err != nil {
 		return "", err

@@ -8,10 +8,11 @@
 // an argument named like one of them (workdir) makes cobra refuse the whole
 // function ("flag already exists: workdir"). `dagger functions` lists each
 // function by the first line of its doc comment, so that line must be a
-// sentence of its own. When dagger runs in a module's directory, the main
-// object's functions also stand beside the core API's root fields, so a
-// function named like one (ModuleSource) hides the field the CLI itself
-// queries, and `dagger query` there fails.
+// sentence of its own. The main object's functions also stand beside the
+// core API's root fields, so a function named like one gets mixed up with it:
+// ModuleSource hid the field the CLI itself queries, and `dagger query` failed
+// in the module's directory; Pipeline was an "unknown command" as soon as the
+// constructor was given a flag.
 package clisurface
 
 import (
@@ -22,7 +23,6 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -197,39 +197,47 @@ func Check(funcs []Function) error {
 }
 
 // CheckRoot returns a problem for every function of mainObject named like a
-// root field of the core API, given as rootFields (Go names, as RootFields
-// reads them); nil when there is none.
-func CheckRoot(funcs []Function, mainObject string, rootFields []string) error {
+// root field of the core API; nil when there is none.
+func CheckRoot(funcs []Function, mainObject string) error {
 	var errs []error
 	for _, f := range funcs {
-		if f.Object == mainObject && slices.Contains(rootFields, f.Name) {
+		if f.Object == mainObject && IsCoreRootField(f.Name) {
 			errs = append(errs, fmt.Errorf("%w: %s (%s): function %s is named like the core API's root field %s, "+
-				"which it hides when dagger runs in the module's directory (dagger query there fails): rename it",
+				"and the two get mixed up when dagger runs in the module's directory (dagger query fails there) or "+
+				"when dagger call is given constructor flags (unknown command): rename it",
 				ErrSurface, f.Label(), f.Pos, f.Name, lowerFirst(f.Name)))
 		}
 	}
 	return errors.Join(errs...)
 }
 
-// queryMethod matches a root field's method in the Go SDK's generated
-// bindings.
-var queryMethod = regexp.MustCompile(`(?m)^func \(r \*Query\) ([A-Z][A-Za-z0-9]*)\(`)
+// CoreRootFields are the root fields of the core API (v0.21.8), by their Go
+// names: the query type's fields an engine lists by introspection (each
+// loadXFromID too, see IsCoreRootField), and pipeline, which introspection
+// no longer shows (it is served only to clients older than v0.13.0) but
+// which still hides a function of that name from `dagger call` when the
+// constructor is given flags ("unknown command \"pipeline\"").
+var CoreRootFields = []string{
+	"Address", "CacheVolume", "Changeset", "Cloud", "Container", "CurrentEnv",
+	"CurrentFunctionCall", "CurrentModule", "CurrentTypeDefs", "CurrentWorkspace",
+	"DefaultPlatform", "Directory", "Engine", "Env", "EnvFile", "Error", "File",
+	"Function", "GeneratedCode", "Git", "Host", "HTTP", "ID", "JSON", "LLM", "Module",
+	"ModuleSource", "Node", "Pipeline", "Secret", "SetSecret", "SourceMap", "TypeDef",
+	"Version",
+}
 
-// RootFields reads the core API's root fields, by their Go names, from the
-// Go SDK's generated bindings (dagger.gen.go of dagger.io/dagger).
-func RootFields(sdkBindings string) ([]string, error) {
-	src, err := os.ReadFile(sdkBindings)
-	if err != nil {
-		return nil, err
+// IsCoreRootField tells whether a function named name (its Go name) stands
+// where a core root field does.
+func IsCoreRootField(name string) bool {
+	if strings.HasPrefix(name, "Load") && strings.HasSuffix(name, "FromID") {
+		return true
 	}
-	var names []string
-	for _, m := range queryMethod.FindAllSubmatch(src, -1) {
-		names = append(names, string(m[1]))
+	for _, f := range CoreRootFields {
+		if strings.EqualFold(f, name) {
+			return true
+		}
 	}
-	if len(names) == 0 {
-		return nil, fmt.Errorf("%s: no root field (func (r *Query) ...) found", sdkBindings)
-	}
-	return names, nil
+	return false
 }
 
 func lowerFirst(s string) string {

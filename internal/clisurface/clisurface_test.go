@@ -2,7 +2,6 @@ package clisurface
 
 import (
 	"errors"
-	"os"
 	"strings"
 	"testing"
 )
@@ -96,37 +95,28 @@ func TestCheckPassesACleanModule(t *testing.T) {
 func TestCheckRoot(t *testing.T) {
 	funcs := []Function{
 		{Object: "Thing", Name: "ModuleSource"},
+		{Object: "Thing", Name: "Pipeline"},
+		{Object: "Thing", Name: "LoadContainerFromID"},
 		{Object: "Thing", Name: "Build"},
+		{Object: "Thing", Name: "PipelineBaseline"},
 		{Object: "Other", Name: "Container"},
 	}
-	err := CheckRoot(funcs, "Thing", []string{"Container", "ModuleSource", "DefaultPlatform"})
+	err := CheckRoot(funcs, "Thing")
 	if !errors.Is(err, ErrSurface) {
 		t.Fatalf("err = %v, want ErrSurface", err)
 	}
 	msg := err.Error()
-	if !strings.Contains(msg, "Thing.ModuleSource") || !strings.Contains(msg, "moduleSource") {
-		t.Errorf("error does not name the function and the field: %s", msg)
+	for _, want := range []string{"Thing.ModuleSource", "moduleSource", "Thing.Pipeline (", "Thing.LoadContainerFromID"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error does not name %s: %s", want, msg)
+		}
 	}
-	if strings.Contains(msg, "Build") || strings.Contains(msg, "Other.Container") {
-		t.Errorf("error names a function that hides nothing: %s", msg)
+	for _, not := range []string{"Build", "PipelineBaseline", "Other.Container"} {
+		if strings.Contains(msg, not) {
+			t.Errorf("error names %s, which hides nothing: %s", not, msg)
+		}
 	}
-	if err := CheckRoot(funcs[1:], "Thing", []string{"Container"}); err != nil {
-		t.Errorf("CheckRoot = %v, want nil: Other is not the main object", err)
-	}
-}
-
-func TestRootFields(t *testing.T) {
-	path := t.TempDir() + "/dagger.gen.go"
-	src := "package dagger\n\nfunc (r *Query) Container(opts ...ContainerOpts) *Container {\n}\n\n" +
-		"func (r *Query) ModuleSource(refString string) *ModuleSource {\n}\n\nfunc (r *Container) From(address string) *Container {\n}\n"
-	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	got, err := RootFields(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.Join(got, ",") != "Container,ModuleSource" {
-		t.Errorf("RootFields = %v, want [Container ModuleSource]", got)
+	if err := CheckRoot(funcs[3:], "Thing"); err != nil {
+		t.Errorf("CheckRoot = %v, want nil", err)
 	}
 }
