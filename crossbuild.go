@@ -10,6 +10,8 @@ import (
 	"dagger/go-build/internal/dagger"
 	"dagger/go-build/internal/gomodule"
 	"dagger/go-build/internal/platform"
+
+	"golang.org/x/sync/errgroup"
 )
 
 const (
@@ -180,22 +182,31 @@ func (m *GoBuild) plan(ctx context.Context, targets []platform.Target) (*buildPl
 	}
 	p := &buildPlan{m: m, native: native, src: src}
 	if m.Mode == BuildModeEmulate {
-		return p, p.readStamp(ctx, withSource(builder, src))
+		return p, p.readStamp(ctx, builder)
 	}
-	// One exec reads the git stamp and downloads the modules: the stamp is
-	// needed before any target compiles, and a container of its own would
-	// be one more serial step on the way to the compiler.
-	prepared := withSource(builder, src).WithExec([]string{"sh", "-c",
-		stampScript + ` > "$0" && ` + downloadScript, stampFile, modulesList})
-	out, err := prepared.File(stampFile).Contents(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("downloading the source's modules: %w", withStderr(err))
-	}
-	if err := p.setStamp(out); err != nil {
+	// The stamp and the module download run side by side, so neither is a
+	// serial step before the compiler. The download sees only the module
+	// files: an edited Go file leaves it cached.
+	p.modules = downloadModules(withSource(builder, moduleFiles(src)))
+	var g errgroup.Group
+	g.Go(func() error {
+		if _, err := p.modules.Sync(ctx); err != nil {
+			return fmt.Errorf("downloading the source's modules: %w", withStderr(err))
+		}
+		return nil
+	})
+	g.Go(func() error { return p.readStamp(ctx, builder) })
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	p.modules = prepared.File(modulesList)
 	return p, nil
+}
+
+// moduleFiles is the part of src the module download depends on: go.mod
+// and go.sum (of every module in the tree, for replace directives and
+// workspaces) and go.work.
+func moduleFiles(src *dagger.Directory) *dagger.Directory {
+	return src.Filter(dagger.DirectoryFilterOpts{Include: []string{"**/go.mod", "**/go.sum", "go.work", "go.work.sum"}})
 }
 
 // builder is the builder image (or ready-made toolchain) on platform p, with
@@ -229,16 +240,13 @@ func (m *GoBuild) cacheName(kind string) string {
 	return name
 }
 
-// modulesList is where the download writes the module list, stampFile
-// where the git stamp is written.
-const (
-	modulesList = "/tmp/go-build-modules.txt"
-	stampFile   = "/tmp/go-build-stamp.txt"
-)
+// modulesList is the file the module download leaves; mounting it makes a
+// build wait for the download.
+const modulesList = "/tmp/go-build-modules.txt"
 
 // downloadScript downloads the source's modules into the module cache and
-// lists them in the file named by $1.
-const downloadScript = `go mod download && go list -m all > "$1"`
+// then writes the file named by $1.
+const downloadScript = `go mod download && echo downloaded > "$1"`
 
 // withSource mounts the source in ctr. It comes after the toolchain setup,
 // so a changed source file does not repeat the setup.

@@ -65,11 +65,18 @@ echo "time=$(git log -1 --format=%ct)"
 echo "remote=$(git config --get remote.origin.url || true)"
 )`
 
-// readStamp reads the version information from the source's git checkout, if
-// it has one, for -X stamping, -buildvcs and the image labels, in an exec of
-// its own (EMULATE mode, which has no shared download to read it in).
-func (p *buildPlan) readStamp(ctx context.Context, prepared *dagger.Container) error {
-	out, err := prepared.WithExec([]string{"sh", "-c", stampScript}).Stdout(ctx)
+// readStamp reads the version information for -X stamping, -buildvcs and
+// the image labels: from the source's git checkout when it is one (in an
+// exec of builder), else from the configuration alone, with no container.
+func (p *buildPlan) readStamp(ctx context.Context, builder *dagger.Container) error {
+	isGit, err := p.src.Exists(ctx, ".git")
+	if err != nil {
+		return fmt.Errorf("reading the source's git stamp: %w", err)
+	}
+	if !isGit {
+		return p.setStamp("")
+	}
+	out, err := withSource(builder, p.src).WithExec([]string{"sh", "-c", stampScript}).Stdout(ctx)
 	if err != nil {
 		return fmt.Errorf("reading the source's git stamp: %w", withStderr(err))
 	}
