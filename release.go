@@ -49,7 +49,7 @@ var archiveFormats = map[ArchiveFormat]string{ArchiveFormatTarGz: "tar.gz", Arch
 // `export --path dist`: <project>_<version>_<os>_<arch>[v<variant>].tar.gz
 // (.zip for windows) holding the binaries, named as go build names them,
 // and the source root's LICENSE*, README* and CHANGELOG* files; an SPDX
-// 2.3 JSON SBOM per archive (<archive>.sbom.json); and
+// 2.3 JSON SBOM per archive (<project>_<version>_<os>_<arch>.sbom.spdx.json); and
 // <project>_<version>_checksums.txt (SHA-256, GoReleaser's format).
 // Every platform builds concurrently after one module download; every
 // binary is stripped and verified before anything is packed, and one
@@ -92,7 +92,7 @@ func (m *GoBuild) Release(
 	// Return the verified binaries as a tree <os>_<arch>[_<variant>]/<binary>
 	// (linux_arm_v7/app, windows_amd64/app.exe) instead of archives and
 	// checksums; with sbom, each binary's SBOM is next to it as
-	// <binary>.sbom.json.
+	// <binary>.sbom.spdx.json.
 	// +optional
 	binariesOnly bool,
 	// Write an SPDX 2.3 JSON SBOM per archive from its binaries' own build

@@ -132,8 +132,8 @@ func (m *Tests) ReleaseBinariesOnly(ctx context.Context) error {
 		return err
 	}
 	want := []string{
-		"linux_arm64/purego", "linux_arm64/purego.sbom.json",
-		"windows_amd64/purego.exe", "windows_amd64/purego.exe.sbom.json",
+		"linux_arm64/purego", "linux_arm64/purego.sbom.spdx.json",
+		"windows_amd64/purego.exe", "windows_amd64/purego.exe.sbom.spdx.json",
 	}
 	if got := sortedKeys(files); !slices.Equal(got, want) {
 		return fmt.Errorf("the binaries tree holds %v, want %v", got, want)
@@ -191,15 +191,26 @@ func (w releaseWant) checksumsName() string { return w.prefix() + "checksums.txt
 // archiveName is GoReleaser's default name of platform's archive:
 // linux/arm/v6 is <project>_<version>_linux_armv6.tar.gz, windows gets zip.
 func (w releaseWant) archiveName(platform string) string {
+	if strings.HasPrefix(platform, "windows/") {
+		return w.baseName(platform) + ".zip"
+	}
+	return w.baseName(platform) + ".tar.gz"
+}
+
+// sbomName is the archive's SBOM: its name with .sbom.spdx.json for the
+// archive's extension.
+func (w releaseWant) sbomName(platform string) string {
+	return w.baseName(platform) + ".sbom.spdx.json"
+}
+
+// baseName is <project>_<version>_<os>_<arch>[<variant>].
+func (w releaseWant) baseName(platform string) string {
 	parts := strings.Split(platform, "/")
 	name := w.prefix() + parts[0] + "_" + parts[1]
 	if len(parts) == 3 {
 		name += parts[2] // v6: armv6
 	}
-	if parts[0] == "windows" {
-		return name + ".zip"
-	}
-	return name + ".tar.gz"
+	return name
 }
 
 func (w releaseWant) binaryName(platform string) string {
@@ -241,7 +252,7 @@ func exportRelease(ctx context.Context, dist *dagger.Directory) (map[string][]by
 func checkRelease(files map[string][]byte, w releaseWant) error {
 	var checksummed []string
 	for _, p := range w.platforms {
-		checksummed = append(checksummed, w.archiveName(p), w.archiveName(p)+".sbom.json")
+		checksummed = append(checksummed, w.archiveName(p), w.sbomName(p))
 	}
 	slices.Sort(checksummed)
 	want := slices.Sorted(slices.Values(append(slices.Clone(checksummed), w.checksumsName())))
@@ -257,7 +268,7 @@ func checkRelease(files map[string][]byte, w releaseWant) error {
 		if err := checkArchive(files[archive], archive, p, w); err != nil {
 			errs = append(errs, err)
 		}
-		if err := checkSBOM(files[archive+".sbom.json"], archive+".sbom.json", p, w); err != nil {
+		if err := checkSBOM(files[w.sbomName(p)], w.sbomName(p), p, w); err != nil {
 			errs = append(errs, err)
 		}
 	}

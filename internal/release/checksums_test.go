@@ -42,9 +42,9 @@ func TestChecksums(t *testing.T) {
 	}{
 		{
 			name: "sorted by name, two spaces, trailing newline",
-			sums: []Sum{{"yq_1.0.0_windows_amd64.zip", abcSum}, {"yq_1.0.0_linux_amd64.tar.gz", emptySum}, {"yq_1.0.0_linux_amd64.tar.gz.sbom.json", abcSum}},
-			want: emptySum + "  yq_1.0.0_linux_amd64.tar.gz\n" +
-				abcSum + "  yq_1.0.0_linux_amd64.tar.gz.sbom.json\n" +
+			sums: []Sum{{"yq_1.0.0_windows_amd64.zip", abcSum}, {"yq_1.0.0_linux_amd64.tar.gz", emptySum}, {"yq_1.0.0_linux_amd64.sbom.spdx.json", abcSum}},
+			want: abcSum + "  yq_1.0.0_linux_amd64.sbom.spdx.json\n" +
+				emptySum + "  yq_1.0.0_linux_amd64.tar.gz\n" +
 				abcSum + "  yq_1.0.0_windows_amd64.zip\n",
 		},
 		{name: "none", err: "no files to list"},
@@ -100,7 +100,7 @@ func TestParseChecksums(t *testing.T) {
 }
 
 func TestChecksumsRoundTrip(t *testing.T) {
-	sums := []Sum{SumBytes("c.zip", []byte("c")), SumBytes("a.tar.gz", []byte("a")), SumBytes("b.tar.gz.sbom.json", nil)}
+	sums := []Sum{SumBytes("c.zip", []byte("c")), SumBytes("a.tar.gz", []byte("a")), SumBytes("b.sbom.spdx.json", nil)}
 	text, err := Checksums(sums)
 	if err != nil {
 		t.Fatal(err)

@@ -54,11 +54,11 @@ func WriteDist(dist string, names Plan, built []Built, docsDir string, docs []st
 }
 
 // WriteBinarySBOMs writes each binary's SBOM next to it, as
-// <binary>.sbom.json, created at mtime.
+// <binary>.sbom.spdx.json, created at mtime.
 func WriteBinarySBOMs(built []Built, mtime time.Time) error {
 	for _, b := range built {
 		for _, bin := range b.paths() {
-			if err := writeSBOM(bin+".sbom.json", []string{bin}, b.CPackages, mtime); err != nil {
+			if err := writeSBOM(bin+SBOMExt, []string{bin}, b.CPackages, mtime); err != nil {
 				return fmt.Errorf("SBOM of %s: %w", b.Target, err)
 			}
 		}

@@ -97,9 +97,9 @@ func TestWriteDist(t *testing.T) {
 	}
 	want := []string{
 		"purego_1.2.3_checksums.txt",
-		"purego_1.2.3_linux_amd64.tar.gz", "purego_1.2.3_linux_amd64.tar.gz.sbom.json",
-		"purego_1.2.3_linux_armv7.tar.gz", "purego_1.2.3_linux_armv7.tar.gz.sbom.json",
-		"purego_1.2.3_windows_amd64.zip", "purego_1.2.3_windows_amd64.zip.sbom.json",
+		"purego_1.2.3_linux_amd64.sbom.spdx.json", "purego_1.2.3_linux_amd64.tar.gz",
+		"purego_1.2.3_linux_armv7.sbom.spdx.json", "purego_1.2.3_linux_armv7.tar.gz",
+		"purego_1.2.3_windows_amd64.sbom.spdx.json", "purego_1.2.3_windows_amd64.zip",
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("dist holds %v, want %v", got, want)
@@ -136,7 +136,7 @@ func TestWriteDist(t *testing.T) {
 		}
 	}
 
-	doc := readSBOM(t, filepath.Join(dist, "purego_1.2.3_linux_armv7.tar.gz.sbom.json"))
+	doc := readSBOM(t, filepath.Join(dist, "purego_1.2.3_linux_armv7.sbom.spdx.json"))
 	if doc.SPDXVersion != "SPDX-2.3" || doc.CreationInfo.Created != "2023-11-14T22:13:20Z" {
 		t.Errorf("SBOM version %q created %q", doc.SPDXVersion, doc.CreationInfo.Created)
 	}
@@ -152,7 +152,7 @@ func TestWriteBinarySBOMs(t *testing.T) {
 	if err := WriteBinarySBOMs(built, time.Unix(1700000000, 0)); err != nil {
 		t.Fatal(err)
 	}
-	doc := readSBOM(t, filepath.Join(dir, "purego.exe.sbom.json"))
+	doc := readSBOM(t, filepath.Join(dir, "purego.exe.sbom.spdx.json"))
 	if !doc.has("purego.exe") || !doc.has("example.com/purego") {
 		t.Errorf("SBOM lacks the binary or its main module: %+v", doc.Packages)
 	}

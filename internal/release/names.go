@@ -119,15 +119,18 @@ type Plan struct {
 	Outputs []Output
 }
 
+// SBOMExt ends the name of every SBOM document a release writes.
+const SBOMExt = ".sbom.spdx.json"
+
 // Output is what a release produces for one target.
 type Output struct {
 	Target platform.Target
 	Format Format
 	// Archive is the archive's file name, extension included.
 	Archive string
-	// SBOM is the archive's SBOM document, <Archive>.sbom.json, the
-	// default document name of GoReleaser's sboms (artifacts: archive),
-	// written as SPDX JSON; empty unless Options.SBOM.
+	// SBOM is the archive's SPDX JSON SBOM document, the archive's name
+	// with .sbom.spdx.json for its extension (app_1.0.0_linux_amd64.sbom.spdx.json);
+	// empty unless Options.SBOM.
 	SBOM string
 	// BinaryPath is where the bare binary goes in the binaries tree:
 	// <os>_<arch>[_<variant>]/<binary>, see BinaryPath.
@@ -228,7 +231,7 @@ func NewPlan(opts Options, targets []platform.Target) (Plan, error) {
 		}
 		o.Archive = base + "." + string(o.Format)
 		if opts.SBOM {
-			o.SBOM = o.Archive + ".sbom.json"
+			o.SBOM = base + SBOMExt
 		}
 		err = CheckName("archive name of "+t.String(), o.Archive)
 		if err == nil && o.SBOM != "" {

@@ -81,7 +81,7 @@ func TestNewPlanGoReleaserNames(t *testing.T) {
 		if o.Archive != tt.archive {
 			t.Errorf("%s: Archive = %q, want %q", tt.platform, o.Archive, tt.archive)
 		}
-		if want := tt.archive + ".sbom.json"; o.SBOM != want {
+		if want := strings.TrimSuffix(strings.TrimSuffix(tt.archive, ".tar.gz"), ".zip") + ".sbom.spdx.json"; o.SBOM != want {
 			t.Errorf("%s: SBOM = %q, want %q", tt.platform, o.SBOM, want)
 		}
 		if o.BinaryPath != tt.binary {
@@ -144,8 +144,8 @@ func TestNewPlanOptions(t *testing.T) {
 			opts:      Options{ProjectName: "app", Version: "1.0.0", SBOM: true},
 			platforms: []string{"windows/amd64", "linux/amd64"},
 			archives:  []string{"app_1.0.0_windows_amd64.zip", "app_1.0.0_linux_amd64.tar.gz"},
-			uploads: []string{"app_1.0.0_checksums.txt", "app_1.0.0_linux_amd64.tar.gz", "app_1.0.0_linux_amd64.tar.gz.sbom.json",
-				"app_1.0.0_windows_amd64.zip", "app_1.0.0_windows_amd64.zip.sbom.json"},
+			uploads: []string{"app_1.0.0_checksums.txt", "app_1.0.0_linux_amd64.sbom.spdx.json", "app_1.0.0_linux_amd64.tar.gz",
+				"app_1.0.0_windows_amd64.sbom.spdx.json", "app_1.0.0_windows_amd64.zip"},
 		},
 	}
 	for _, tt := range tests {
