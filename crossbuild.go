@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"dagger/go-build/internal/buildopts"
@@ -187,7 +188,11 @@ func (m *GoBuild) plan(ctx context.Context, targets []platform.Target) (*buildPl
 	// The stamp and the module download run side by side, so neither is a
 	// serial step before the compiler. The download sees only the module
 	// files: an edited Go file leaves it cached.
-	p.modules = downloadModules(withSource(builder, moduleFiles(src)))
+	modFiles, err := moduleFiles(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	p.modules = downloadModules(withSource(builder, modFiles))
 	var g errgroup.Group
 	g.Go(func() error {
 		if _, err := p.modules.Sync(ctx); err != nil {
@@ -202,11 +207,46 @@ func (m *GoBuild) plan(ctx context.Context, targets []platform.Target) (*buildPl
 	return p, nil
 }
 
-// moduleFiles is the part of src the module download depends on: go.mod
-// and go.sum (of every module in the tree, for replace directives and
+// moduleFilePatterns are the files the module download depends on: go.mod
+// and go.sum of every module in the tree (for replace directives and
 // workspaces) and go.work.
-func moduleFiles(src *dagger.Directory) *dagger.Directory {
-	return src.Filter(dagger.DirectoryFilterOpts{Include: []string{"**/go.mod", "**/go.sum", "go.work", "go.work.sum"}})
+var moduleFilePatterns = []string{"go.mod", "go.sum", "**/go.mod", "**/go.sum", "go.work", "go.work.sum"}
+
+// moduleFiles is a directory of src's module files, written anew from their
+// contents. Its identity is their content alone, so an edit to a Go file
+// leaves the download's cache key as it was; a Filter of src would still be
+// named by src, and miss the cache whenever src changes.
+func moduleFiles(ctx context.Context, src *dagger.Directory) (*dagger.Directory, error) {
+	var paths []string
+	for _, pattern := range moduleFilePatterns {
+		found, err := src.Glob(ctx, pattern)
+		if err != nil {
+			return nil, fmt.Errorf("listing the source's module files (%s): %w", pattern, err)
+		}
+		paths = append(paths, found...)
+	}
+	slices.Sort(paths)
+	paths = slices.Compact(paths)
+	contents := make([]string, len(paths))
+	var g errgroup.Group
+	for i, name := range paths {
+		g.Go(func() error {
+			var err error
+			contents[i], err = src.File(name).Contents(ctx)
+			if err != nil {
+				return fmt.Errorf("reading the source's %s: %w", name, err)
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	dir := dag.Directory()
+	for i, name := range paths {
+		dir = dir.WithNewFile(name, contents[i])
+	}
+	return dir, nil
 }
 
 // builder is the builder image (or ready-made toolchain) on platform p, with
