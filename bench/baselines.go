@@ -36,6 +36,9 @@ const (
 const (
 	koPackage         = "github.com/google/ko"
 	goreleaserPackage = "github.com/goreleaser/goreleaser/v2"
+	// crane seeds the registry service with ko's base image; untimed.
+	cranePackage = "github.com/google/go-containerregistry/cmd/crane"
+	craneVersion = "v0.20.7"
 )
 
 // baselines compares go-build with a hand-written Dagger pipeline, then
@@ -211,15 +214,27 @@ func (m *Bench) koBaseline(ctx context.Context, r run) (report.Comparison, error
 	}
 	defer registry.Stop(ctx)
 	// ko pulls its base from a registry, not from the engine: the same
-	// image is copied into the registry service first.
+	// image is copied into the registry service first, by crane, since the
+	// engine's own publish speaks only HTTPS to a service and the registry
+	// speaks plain HTTP.
 	logf("untimed: copying %s into the registry for ko", m.KoBaseImage)
+	crane, err := m.installTool(ctx, r, cranePackage, craneVersion)
+	if err != nil {
+		return report.Comparison{}, err
+	}
 	variants := make([]*dagger.Container, len(plan.ImagePlatforms))
 	for i, platform := range plan.ImagePlatforms {
 		variants[i] = dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(platform)}).From(m.KoBaseImage)
 	}
-	if _, err := dag.Container().Publish(ctx, "registry.bench/"+koBaseRepository, dagger.ContainerPublishOpts{
-		PlatformVariants: variants, RegistryService: registry,
-	}); err != nil {
+	// An OCI layout (the default media types), pushed as one index.
+	layout := dag.Container().AsTarball(dagger.ContainerAsTarballOpts{PlatformVariants: variants})
+	if _, err := m.goContainer(r.native, plan.Namespace("tools", r.native)).
+		WithFile(toolDir+"/crane", crane).
+		WithServiceBinding(plan.RegistryAlias, registry).
+		WithMountedFile("/base.tar", layout).
+		WithExec([]string{"sh", "-c", `mkdir /base && tar -xf /base.tar -C /base && crane push --insecure --index /base "$0"`,
+			plan.KoBase(koBaseRepository)}).
+		Sync(ctx); err != nil {
 		return report.Comparison{}, fmt.Errorf("copying %s into the registry service: %w", m.KoBaseImage, err)
 	}
 
