@@ -226,13 +226,14 @@ func (m *Bench) koBaseline(ctx context.Context, r run) (report.Comparison, error
 	for i, platform := range plan.ImagePlatforms {
 		variants[i] = dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(platform)}).From(m.KoBaseImage)
 	}
-	// An OCI layout (the default media types), pushed as one index.
+	// An OCI layout (the default media types) whose index.json names one
+	// image index: crane pushes that index as it is.
 	layout := dag.Container().AsTarball(dagger.ContainerAsTarballOpts{PlatformVariants: variants})
 	if _, err := m.goContainer(r.native, plan.Namespace("tools", r.native)).
 		WithFile(toolDir+"/crane", crane).
 		WithServiceBinding(plan.RegistryAlias, registry).
 		WithMountedFile("/base.tar", layout).
-		WithExec([]string{"sh", "-c", `mkdir /base && tar -xf /base.tar -C /base && crane push --insecure --index /base "$0"`,
+		WithExec([]string{"sh", "-c", `mkdir /base && tar -xf /base.tar -C /base && crane push --insecure /base "$0"`,
 			plan.KoBase(koBaseRepository)}).
 		Sync(ctx); err != nil {
 		return report.Comparison{}, fmt.Errorf("copying %s into the registry service: %w", m.KoBaseImage, err)
