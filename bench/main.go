@@ -266,15 +266,9 @@ func (m *Bench) Compile(
 	// +optional
 	skipEmulated bool,
 ) (string, error) {
-	e, err := m.prepare(ctx)
-	if err != nil {
-		return "", err
-	}
-	s, err := m.compile(ctx, e, cgo, skipEmulated)
-	if err != nil {
-		return "", err
-	}
-	return m.document(e, s), nil
+	return m.report(ctx, func(ctx context.Context, e run) ([]report.Part, error) {
+		return one(m.compile(ctx, e, cgo, skipEmulated))
+	})
 }
 
 // Strip times TARGET against NATIVE stripping of a foreign binary.
@@ -282,15 +276,9 @@ func (m *Bench) Compile(
 // The compile is cached; the table gives the ratio TARGET/NATIVE.
 // +cache="never"
 func (m *Bench) Strip(ctx context.Context) (string, error) {
-	e, err := m.prepare(ctx)
-	if err != nil {
-		return "", err
-	}
-	s, err := m.strip(ctx, e)
-	if err != nil {
-		return "", err
-	}
-	return m.document(e, s), nil
+	return m.report(ctx, func(ctx context.Context, e run) ([]report.Part, error) {
+		return one(m.strip(ctx, e))
+	})
 }
 
 // Image times a cold four-platform image against four cold single builds.
@@ -322,15 +310,7 @@ func (m *Bench) Image(ctx context.Context) (string, error) {
 // file changed. Ratios are go-build's time over the other tool's.
 // +cache="never"
 func (m *Bench) Baselines(ctx context.Context) (string, error) {
-	e, err := m.prepare(ctx)
-	if err != nil {
-		return "", err
-	}
-	parts, err := m.baselines(ctx, e)
-	if err != nil {
-		return "", err
-	}
-	return m.document(e, parts...), nil
+	return m.report(ctx, m.baselines)
 }
 
 // PipelineBaseline times go-build against a hand-written Dagger pipeline alone.
@@ -339,15 +319,9 @@ func (m *Bench) Baselines(ctx context.Context) (string, error) {
 // warm with nothing changed and warm with one file changed.
 // +cache="never"
 func (m *Bench) PipelineBaseline(ctx context.Context) (string, error) {
-	e, err := m.prepare(ctx)
-	if err != nil {
-		return "", err
-	}
-	c, err := m.pipelineBaseline(ctx, e)
-	if err != nil {
-		return "", err
-	}
-	return m.document(e, c), nil
+	return m.report(ctx, func(ctx context.Context, e run) ([]report.Part, error) {
+		return one(m.pipelineBaseline(ctx, e))
+	})
 }
 
 // KoBaseline times go-build's publish against ko alone.
@@ -356,15 +330,9 @@ func (m *Bench) PipelineBaseline(ctx context.Context) (string, error) {
 // registry service, cold and warm with one file changed.
 // +cache="never"
 func (m *Bench) KoBaseline(ctx context.Context) (string, error) {
-	e, err := m.prepare(ctx)
-	if err != nil {
-		return "", err
-	}
-	c, err := m.koBaseline(ctx, e)
-	if err != nil {
-		return "", err
-	}
-	return m.document(e, c), nil
+	return m.report(ctx, func(ctx context.Context, e run) ([]report.Part, error) {
+		return one(m.koBaseline(ctx, e))
+	})
 }
 
 // GoTest times go-build's cross-compiled tests against go test run wholly under emulation.
@@ -373,15 +341,9 @@ func (m *Bench) KoBaseline(ctx context.Context) (string, error) {
 // and warm with one file changed; the ratio is cross over emulated.
 // +cache="never"
 func (m *Bench) GoTest(ctx context.Context) (string, error) {
-	e, err := m.prepare(ctx)
-	if err != nil {
-		return "", err
-	}
-	c, err := m.goTest(ctx, e, false)
-	if err != nil {
-		return "", err
-	}
-	return m.document(e, c), nil
+	return m.report(ctx, func(ctx context.Context, e run) ([]report.Part, error) {
+		return one(m.goTest(ctx, e, false))
+	})
 }
 
 // Release times go-build's release of six platforms against GoReleaser's build of the same platforms.
@@ -391,15 +353,32 @@ func (m *Bench) GoTest(ctx context.Context) (string, error) {
 // the ratio is go-build over GoReleaser.
 // +cache="never"
 func (m *Bench) Release(ctx context.Context) (string, error) {
+	return m.report(ctx, func(ctx context.Context, e run) ([]report.Part, error) {
+		return one(m.release(ctx, e))
+	})
+}
+
+// report prepares a run, takes the measurements of measure and returns
+// them as one markdown document: the body of every function that measures
+// one part.
+func (m *Bench) report(ctx context.Context, measure func(context.Context, run) ([]report.Part, error)) (string, error) {
 	e, err := m.prepare(ctx)
 	if err != nil {
 		return "", err
 	}
-	c, err := m.release(ctx, e)
+	parts, err := measure(ctx, e)
 	if err != nil {
 		return "", err
 	}
-	return m.document(e, c), nil
+	return m.document(e, parts...), nil
+}
+
+// one makes a single measured table a list of parts, for report.
+func one[P report.Part](part P, err error) ([]report.Part, error) {
+	if err != nil {
+		return nil, err
+	}
+	return []report.Part{part}, nil
 }
 
 // run is what the measurements of one call share.
