@@ -153,14 +153,14 @@ type buildPlan struct {
 	m      *GoBuild
 	native platform.Target
 	src    *dagger.Directory
-	// modules is the module list the shared download wrote. Mounting it
+	// downloaded is the marker the shared download left. Mounting it
 	// into a target's container makes the build wait for that one
 	// download; nil in EMULATE mode, where each target downloads its own.
-	modules  *dagger.File
-	stamp    buildopts.Stamp
-	vcs      bool
-	remote   string
-	commitTS string
+	downloaded *dagger.File
+	stamp      buildopts.Stamp
+	vcs        bool
+	remote     string
+	commitTS   string
 }
 
 // plan prepares the shared part of a build for targets. The module download
@@ -192,10 +192,10 @@ func (m *GoBuild) plan(ctx context.Context, targets []platform.Target) (*buildPl
 	if err != nil {
 		return nil, err
 	}
-	p.modules = downloadModules(withSource(builder, modFiles))
+	p.downloaded = downloadModules(withSource(builder, modFiles))
 	var g errgroup.Group
 	g.Go(func() error {
-		if _, err := p.modules.Sync(ctx); err != nil {
+		if _, err := p.downloaded.Sync(ctx); err != nil {
 			return fmt.Errorf("downloading the source's modules: %w", withStderr(err))
 		}
 		return nil
@@ -280,9 +280,9 @@ func (m *GoBuild) cacheName(kind string) string {
 	return name
 }
 
-// modulesList is the file the module download leaves; mounting it makes a
-// build wait for the download.
-const modulesList = "/tmp/go-build-modules.txt"
+// downloadedMarker is the file the module download leaves; mounting it
+// makes a build wait for the download.
+const downloadedMarker = "/tmp/go-build-downloaded"
 
 // downloadScript downloads the source's modules into the module cache and
 // then writes the file named by $1.
@@ -295,11 +295,11 @@ func withSource(ctr *dagger.Container, src *dagger.Directory) *dagger.Container 
 }
 
 // downloadModules downloads the source's modules into the module cache in
-// ctr and returns the module list it wrote.
+// ctr and returns the marker it left.
 func downloadModules(ctr *dagger.Container) *dagger.File {
 	return ctr.
-		WithExec([]string{"sh", "-c", downloadScript, "sh", modulesList}).
-		File(modulesList)
+		WithExec([]string{"sh", "-c", downloadScript, "sh", downloadedMarker}).
+		File(downloadedMarker)
 }
 
 // targetContainer is the builder for t: the cgo cross toolchain (or
@@ -333,7 +333,7 @@ func (p *buildPlan) targetContainer(ctx context.Context, t platform.Target) (*da
 	} else {
 		ctr = ctr.WithEnvVariable("CGO_ENABLED", "0")
 	}
-	ctr = withGoEnv(ctr, t).WithMountedFile(modulesList, p.modules)
+	ctr = withGoEnv(ctr, t).WithMountedFile(downloadedMarker, p.downloaded)
 	return withSource(ctr, p.src), nil
 }
 

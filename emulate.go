@@ -27,5 +27,5 @@ func (p *buildPlan) emulatedContainer(ctx context.Context, t platform.Target) (*
 		ctr = ctr.WithEnvVariable("CGO_ENABLED", "0")
 	}
 	ctr = withSource(ctr, p.src)
-	return withGoEnv(ctr, t).WithMountedFile(modulesList, downloadModules(ctr)), nil
+	return withGoEnv(ctr, t).WithMountedFile(downloadedMarker, downloadModules(ctr)), nil
 }
