@@ -3,16 +3,15 @@ package main
 import (
 	"context"
 	"fmt"
-	"slices"
+	"path"
 	"strings"
+	"sync"
 
 	"dagger/go-build/internal/buildopts"
 	"dagger/go-build/internal/cgoenv"
 	"dagger/go-build/internal/dagger"
 	"dagger/go-build/internal/gomodule"
 	"dagger/go-build/internal/platform"
-
-	"golang.org/x/sync/errgroup"
 )
 
 const (
@@ -148,24 +147,27 @@ func (m *GoBuild) planOne(ctx context.Context, arch string) (*buildPlan, platfor
 }
 
 // buildPlan is what every target of one call shares: the source, the
-// module download done once, and the version stamp.
+// version stamp and, for a pure-Go cross build, the one exec that compiles
+// every target.
 type buildPlan struct {
-	m      *GoBuild
-	native platform.Target
-	src    *dagger.Directory
-	// downloaded is the marker the shared download left. Mounting it
-	// into a target's container makes the build wait for that one
-	// download; nil in EMULATE mode, where each target downloads its own.
-	downloaded *dagger.File
-	stamp      buildopts.Stamp
-	vcs        bool
-	remote     string
-	commitTS   string
+	m        *GoBuild
+	native   platform.Target
+	targets  []platform.Target
+	src      *dagger.Directory
+	stamp    buildopts.Stamp
+	vcs      bool
+	remote   string
+	commitTS string
+	// compileAll runs the shared compile once, however many targets
+	// ask for their binaries.
+	compileAll func() (*dagger.Container, error)
 }
 
-// plan prepares the shared part of a build for targets. The module download
-// runs before any target-specific environment is applied, so one download,
-// and one cache key, serves every target.
+// plan prepares the shared part of a build for targets: the source and its
+// stamp. No separate module download comes first: the compile's own go list
+// and go build fetch what the build needs into the module cache volume (and
+// nothing when it is warm), which saves an exec on the critical path and
+// the modules only tests need.
 func (m *GoBuild) plan(ctx context.Context, targets []platform.Target) (*buildPlan, error) {
 	for _, t := range targets {
 		if err := m.checkTarget(t); err != nil {
@@ -181,72 +183,9 @@ func (m *GoBuild) plan(ctx context.Context, targets []platform.Target) (*buildPl
 	if err != nil {
 		return nil, err
 	}
-	p := &buildPlan{m: m, native: native, src: src}
-	if m.Mode == BuildModeEmulate {
-		return p, p.readStamp(ctx, builder)
-	}
-	// The stamp and the module download run side by side, so neither is a
-	// serial step before the compiler. The download sees only the module
-	// files: an edited Go file leaves it cached.
-	modFiles, err := moduleFiles(ctx, src)
-	if err != nil {
-		return nil, err
-	}
-	p.downloaded = downloadModules(withSource(builder, modFiles))
-	var g errgroup.Group
-	g.Go(func() error {
-		if _, err := p.downloaded.Sync(ctx); err != nil {
-			return fmt.Errorf("downloading the source's modules: %w", withStderr(err))
-		}
-		return nil
-	})
-	g.Go(func() error { return p.readStamp(ctx, builder) })
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	return p, nil
-}
-
-// moduleFilePatterns are the files the module download depends on: go.mod
-// and go.sum of every module in the tree (for replace directives and
-// workspaces) and go.work.
-var moduleFilePatterns = []string{"go.mod", "go.sum", "**/go.mod", "**/go.sum", "go.work", "go.work.sum"}
-
-// moduleFiles is a directory of src's module files, written anew from their
-// contents. Its identity is their content alone, so an edit to a Go file
-// leaves the download's cache key as it was; a Filter of src would still be
-// named by src, and miss the cache whenever src changes.
-func moduleFiles(ctx context.Context, src *dagger.Directory) (*dagger.Directory, error) {
-	var paths []string
-	for _, pattern := range moduleFilePatterns {
-		found, err := src.Glob(ctx, pattern)
-		if err != nil {
-			return nil, fmt.Errorf("listing the source's module files (%s): %w", pattern, err)
-		}
-		paths = append(paths, found...)
-	}
-	slices.Sort(paths)
-	paths = slices.Compact(paths)
-	contents := make([]string, len(paths))
-	var g errgroup.Group
-	for i, name := range paths {
-		g.Go(func() error {
-			var err error
-			contents[i], err = src.File(name).Contents(ctx)
-			if err != nil {
-				return fmt.Errorf("reading the source's %s: %w", name, err)
-			}
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	dir := dag.Directory()
-	for i, name := range paths {
-		dir = dir.WithNewFile(name, contents[i])
-	}
-	return dir, nil
+	p := &buildPlan{m: m, native: native, targets: targets, src: src}
+	p.compileAll = sync.OnceValues(func() (*dagger.Container, error) { return p.runCompileAll(ctx) })
+	return p, p.readStamp(ctx, builder)
 }
 
 // builder is the builder image (or ready-made toolchain) on platform p, with
@@ -280,8 +219,8 @@ func (m *GoBuild) cacheName(kind string) string {
 	return name
 }
 
-// downloadedMarker is the file the module download leaves; mounting it
-// makes a build wait for the download.
+// downloadedMarker is the file an EMULATE target's module download
+// leaves; mounting it makes the build wait for the download.
 const downloadedMarker = "/tmp/go-build-downloaded"
 
 // downloadScript downloads the source's modules into the module cache and
@@ -303,8 +242,7 @@ func downloadModules(ctr *dagger.Container) *dagger.File {
 }
 
 // targetContainer is the builder for t: the cgo cross toolchain (or
-// CGO_ENABLED=0) first, then Go's target variables, then the source once
-// the shared module download is done.
+// CGO_ENABLED=0) first, then Go's target variables, then the source.
 func (p *buildPlan) targetContainer(ctx context.Context, t platform.Target) (*dagger.Container, error) {
 	if p.m.Mode == BuildModeEmulate {
 		return p.emulatedContainer(ctx, t)
@@ -333,8 +271,7 @@ func (p *buildPlan) targetContainer(ctx context.Context, t platform.Target) (*da
 	} else {
 		ctr = ctr.WithEnvVariable("CGO_ENABLED", "0")
 	}
-	ctr = withGoEnv(ctr, t).WithMountedFile(downloadedMarker, p.downloaded)
-	return withSource(ctr, p.src), nil
+	return withSource(withGoEnv(ctr, t), p.src), nil
 }
 
 // targetPackagesText lists the extra target packages for messages; libc and
@@ -371,16 +308,74 @@ func (m *GoBuild) builderName() string {
 	return m.builderImage()
 }
 
-// compile runs go build for t and returns the unstripped binaries.
-func (p *buildPlan) compile(ctx context.Context, t platform.Target) (*dagger.Container, error) {
+// sharesCompile says whether one exec compiles every target: in a pure-Go
+// cross build the targets differ only in Go's environment, so one
+// container on the engine's platform builds them all, side by side, with
+// one build cache. A cgo target needs its own C libraries installed, and an
+// EMULATE target its own platform: those get a container each.
+func (p *buildPlan) sharesCompile() bool {
+	return p.m.Mode == BuildModeCross && !p.m.Cgo
+}
+
+// compile runs go build for t and returns its unstripped binaries.
+func (p *buildPlan) compile(ctx context.Context, t platform.Target) (*dagger.Directory, error) {
+	if p.sharesCompile() {
+		built, err := p.compileAll()
+		if err != nil {
+			return nil, err
+		}
+		return built.Directory(targetOutDir(t)), nil
+	}
 	ctr, err := p.targetContainer(ctx, t)
 	if err != nil {
 		return nil, err
 	}
-	// Listing the main packages and building them is one exec: nothing
-	// waits on a round trip between the two, and the build stays lazy
-	// until its binaries are read.
-	return ctr.WithExec(p.m.buildOptions().BuildScript(outDir, p.stamp, p.vcs, p.m.noMainPackage(t).Error())), nil
+	// The container has t's environment already. Listing the main
+	// packages and building them is one exec: nothing waits on a round
+	// trip between the two, and the build stays lazy until its binaries
+	// are read.
+	script := p.m.buildOptions().BuildScript([]buildopts.Target{p.scriptTarget(t, nil)}, p.stamp, p.vcs)
+	return ctr.WithExec(script).Directory(targetOutDir(t)), nil
+}
+
+// runCompileAll compiles every target of a pure-Go cross build in one exec
+// and returns the container, its binaries under targetOutDir. A target that
+// fails does not stop the others; the error names each failed target with
+// the compiler's reason.
+func (p *buildPlan) runCompileAll(ctx context.Context) (*dagger.Container, error) {
+	targets := make([]buildopts.Target, len(p.targets))
+	names := make([]string, len(p.targets))
+	for i, t := range p.targets {
+		targets[i] = p.scriptTarget(t, t.GoEnv())
+		names[i] = t.String()
+	}
+	ctr := withSource(p.m.builder(p.native).WithEnvVariable("CGO_ENABLED", "0"), p.src)
+	built, err := ctr.WithExec(p.m.buildOptions().BuildScript(targets, p.stamp, p.vcs)).Sync(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("building %s: %w", strings.Join(names, ", "), withStderr(err))
+	}
+	return built, nil
+}
+
+// compileShared runs the shared compile, when there is one, before a
+// fan-out over the targets: a failure is reported once, naming the targets
+// that failed, not as the failure of whichever target asked first.
+func (p *buildPlan) compileShared() error {
+	if !p.sharesCompile() {
+		return nil
+	}
+	_, err := p.compileAll()
+	return err
+}
+
+// scriptTarget is t in a build script, with env as its environment.
+func (p *buildPlan) scriptTarget(t platform.Target, env []string) buildopts.Target {
+	return buildopts.Target{Name: t.String(), OutDir: targetOutDir(t), Env: env, NoMain: p.m.noMainPackage(t).Error()}
+}
+
+// targetOutDir is where t's binaries are compiled to.
+func targetOutDir(t platform.Target) string {
+	return path.Join(outDir, targetDir(t))
 }
 
 func (m *GoBuild) noMainPackage(t platform.Target) error {

@@ -339,6 +339,9 @@ func (m *GoBuild) containers(ctx context.Context, targets []platform.Target) ([]
 	labels := imagecfg.MergeLabels(provenance.Labels(), rt.labels)
 	annotations := imagecfg.MergeLabels(provenance.Labels(), rt.annotations)
 
+	if err := plan.compileShared(); err != nil {
+		return nil, nil, err
+	}
 	ctrs := make([]*dagger.Container, len(targets))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(maxParallelPlatforms)

@@ -442,6 +442,9 @@ func (m *GoBuild) defaultProjectName(ctx context.Context, src *dagger.Directory)
 // target's verified binaries into root/<os>_<arch>[_<variant>]. With
 // withSBOM, a cgo build also lists the target's C packages.
 func (p *buildPlan) buildRelease(ctx context.Context, targets []platform.Target, root string, withSBOM bool) ([]release.Built, error) {
+	if err := p.compileShared(); err != nil {
+		return nil, err
+	}
 	built := make([]release.Built, len(targets))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(maxParallelPlatforms)

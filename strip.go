@@ -8,11 +8,10 @@ import (
 
 const defaultStripImage = "debian:trixie-slim"
 
-// strip strips the binaries in built's /out as the strip mode says and
-// returns them. TARGET runs the target's own strip in a container of the
-// target platform, the only emulated step of a cross build.
-func (p *buildPlan) strip(built *dagger.Container, t platform.Target) *dagger.Directory {
-	bins := built.Directory(outDir)
+// strip strips the binaries bins as the strip mode says and returns them.
+// TARGET runs the target's own strip in a container of the target
+// platform, the only emulated step of a cross build.
+func (p *buildPlan) strip(bins *dagger.Directory, t platform.Target) *dagger.Directory {
 	if p.m.Strip == StripModeNone {
 		return bins
 	}

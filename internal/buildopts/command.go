@@ -78,6 +78,13 @@ func (o Options) BuildTags() []string {
 // outDir. buildVCS says whether the source has version control information
 // go can stamp (it fails without a git checkout when forced on).
 func (o Options) GoBuild(outDir string, packages []string, stamp Stamp, buildVCS bool) []string {
+	// A trailing slash makes -o a directory for one package or many.
+	args := append(o.goBuildFlags(stamp, buildVCS), "-o", strings.TrimSuffix(outDir, "/")+"/")
+	return append(args, packages...)
+}
+
+// goBuildFlags is the go build command line up to its -o.
+func (o Options) goBuildFlags(stamp Stamp, buildVCS bool) []string {
 	args := []string{"go", "build", "-trimpath"}
 	if buildVCS {
 		args = append(args, "-buildvcs=true")
@@ -87,10 +94,7 @@ func (o Options) GoBuild(outDir string, packages []string, stamp Stamp, buildVCS
 	if tags := o.BuildTags(); len(tags) > 0 {
 		args = append(args, "-tags", strings.Join(tags, ","))
 	}
-	args = append(args, "-ldflags", o.LinkerFlags(stamp))
-	// A trailing slash makes -o a directory for one package or many.
-	args = append(args, "-o", strings.TrimSuffix(outDir, "/")+"/")
-	return append(args, packages...)
+	return append(args, "-ldflags", o.LinkerFlags(stamp))
 }
 
 // ListMainPackages is the go list command printing the import path of every
@@ -105,28 +109,4 @@ func (o Options) ListMainPackages() []string {
 		return append(args, "./...")
 	}
 	return append(args, o.Packages...)
-}
-
-// BuildScript is one command that lists the main packages (as
-// ListMainPackages) and builds them (as GoBuild): one exec instead of a
-// go list whose output must come back to the caller before go build can
-// start. When the patterns match no main package it prints noMain on
-// stderr and exits 3.
-func (o Options) BuildScript(outDir string, stamp Stamp, buildVCS bool, noMain string) []string {
-	list := o.ListMainPackages()
-	quoted := make([]string, len(list))
-	for i, arg := range list {
-		quoted[i] = shellQuote(arg)
-	}
-	script := `set -eu
-pkgs=$(` + strings.Join(quoted, " ") + `)
-if [ -z "$pkgs" ]; then echo ` + shellQuote(noMain) + ` >&2; exit 3; fi
-# Import paths hold no spaces: split the list into arguments.
-exec "$@" $pkgs`
-	return append([]string{"sh", "-c", script, "go-build"}, o.GoBuild(outDir, nil, stamp, buildVCS)...)
-}
-
-// shellQuote quotes s as one POSIX shell word.
-func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -1,6 +1,8 @@
 package buildopts
 
 import (
+	"debug/elf"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -66,24 +68,61 @@ func TestCommandsRunWithGo(t *testing.T) {
 		t.Fatalf("stamped binary printed %q", got)
 	}
 
-	// The one-exec script lists and builds the same binaries...
-	scripted := t.TempDir()
-	run(opts.BuildScript(scripted, Stamp{Version: "it's v2"}, false, "no main package"))
-	for _, name := range []string{"hello", "other"} {
-		if _, err := os.Stat(filepath.Join(scripted, name)); err != nil {
-			t.Fatalf("script-built binary %s: %v", name, err)
+	// The one-exec script lists and builds the same binaries for every
+	// target, each with its own environment...
+	native, arm64 := t.TempDir(), t.TempDir()
+	run(opts.BuildScript([]Target{
+		{Name: "native", OutDir: native, NoMain: "no main package"},
+		{Name: "linux/arm64", OutDir: arm64, Env: []string{"GOOS=linux", "GOARCH=arm64"}, NoMain: "no main package"},
+	}, Stamp{Version: "it's v2"}, false))
+	for _, dir := range []string{native, arm64} {
+		for _, name := range []string{"hello", "other"} {
+			if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+				t.Fatalf("script-built binary %s: %v", name, err)
+			}
 		}
 	}
-	if got := strings.TrimSpace(run([]string{filepath.Join(scripted, "hello")})); got != "it's v2 unset" {
+	if got := strings.TrimSpace(run([]string{filepath.Join(native, "hello")})); got != "it's v2 unset" {
 		t.Fatalf("script-stamped binary printed %q", got)
 	}
-	// ...and says so, with exit code 3, when the patterns name no command.
-	libOnly := Options{Packages: []string{"./lib"}}
-	cmd := exec.Command("sh", libOnly.BuildScript(t.TempDir(), Stamp{}, false, "no main package in ./lib: it's a library")[1:]...)
-	cmd.Dir = src
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=", "GOWORK=off")
-	outText, err := cmd.CombinedOutput()
-	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 3 || !strings.Contains(string(outText), "no main package in ./lib: it's a library") {
-		t.Fatalf("script for a library: %v\n%s", err, outText)
+	bin, err := elf.Open(filepath.Join(arm64, "hello"))
+	if err != nil {
+		t.Fatalf("the linux/arm64 binary: %v", err)
+	}
+	defer bin.Close()
+	if bin.Machine != elf.EM_AARCH64 {
+		t.Fatalf("the linux/arm64 binary is for %v", bin.Machine)
+	}
+
+	// ...builds every target to the end, naming the one that failed with
+	// its reason and exiting with its status: 3 when it has no command.
+	script := func(opts Options, targets []Target) (int, string) {
+		t.Helper()
+		cmd := exec.Command("sh", opts.BuildScript(targets, Stamp{}, false)[1:]...)
+		cmd.Dir = src
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=", "GOWORK=off")
+		out, err := cmd.CombinedOutput()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) {
+			t.Fatalf("script: %v, want a failed exit\n%s", err, out)
+		}
+		return exit.ExitCode(), string(out)
+	}
+	code, out := script(Options{Packages: []string{"./lib"}}, []Target{
+		{Name: "native", OutDir: t.TempDir(), NoMain: "no main package in ./lib: it's a library"},
+	})
+	if code != 3 || !strings.Contains(out, "build for native failed:\nno main package in ./lib: it's a library") {
+		t.Fatalf("script for a library: exit %d\n%s", code, out)
+	}
+	good := t.TempDir()
+	code, out = script(opts, []Target{
+		{Name: "bogus/arch", OutDir: t.TempDir(), Env: []string{"GOARCH=bogus"}, NoMain: "none"},
+		{Name: "native", OutDir: good, NoMain: "none"},
+	})
+	if code == 0 || code == 3 || !strings.Contains(out, "build for bogus/arch failed:") || !strings.Contains(out, "bogus") {
+		t.Fatalf("script with a bad target: exit %d\n%s", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(good, "hello")); err != nil {
+		t.Fatalf("the good target was not built beside the bad one: %v", err)
 	}
 }

@@ -1,0 +1,99 @@
+package buildopts
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Target is one platform a build script builds.
+type Target struct {
+	// Name names the platform in messages, e.g. linux/arm/v7.
+	Name string
+	// OutDir is the directory its binaries are written to.
+	OutDir string
+	// Env is its environment as NAME=value (GOOS, GOARCH, GOARM...);
+	// empty when the container is set up for it already.
+	Env []string
+	// NoMain is the message printed when the patterns match no main
+	// package for it.
+	NoMain string
+}
+
+// BuildScript is one command that builds every target: for each, it lists
+// the main packages (as ListMainPackages) and builds them (as GoBuild) into
+// the target's OutDir. One exec builds them all, so the container starts
+// once, no go list waits on a round trip to the caller, and the targets
+// share the build cache while they compile side by side, as many at a time
+// as the machine has CPUs.
+//
+// Every target runs to the end. Each target's output is printed on stderr
+// under its name; the script exits with the status of a failed target (3
+// when it has no main package, after printing its NoMain), else 0.
+func (o Options) BuildScript(targets []Target, stamp Stamp, buildVCS bool) []string {
+	var b strings.Builder
+	b.WriteString(`set -u
+logs=$(mktemp -d)
+# build DIR NOMAIN lists the main packages and builds them into DIR.
+build() {
+	pkgs=$(` + shellWords(o.ListMainPackages()) + `) || return 1
+	if [ -z "$pkgs" ]; then echo "$2" >&2; return 3; fi
+	# Import paths hold no spaces: split the list into arguments.
+	` + shellWords(o.goBuildFlags(stamp, buildVCS)) + ` -o "$1/" $pkgs
+}
+# target I builds target I in a subshell with its environment; its output
+# goes to $logs/I, its failure status to $logs/I.failed.
+target() {
+	case $1 in
+`)
+	for i, t := range targets {
+		fmt.Fprintf(&b, "\t%d) (", i)
+		for _, kv := range t.Env {
+			name, value, _ := strings.Cut(kv, "=")
+			fmt.Fprintf(&b, "export %s=%s; ", name, shellQuote(value))
+		}
+		fmt.Fprintf(&b, "build %s %s) ;;\n", shellQuote(t.OutDir), shellQuote(t.NoMain))
+	}
+	fmt.Fprintf(&b, `	esac >"$logs/$1" 2>&1 || echo $? >"$logs/$1.failed"
+}
+n=%d
+lanes=$(nproc 2>/dev/null || echo 1)
+[ "$lanes" -le "$n" ] || lanes=$n
+# Lane L builds targets L, L+lanes, ...
+lane=0
+while [ "$lane" -lt "$lanes" ]; do
+	(i=$lane; while [ "$i" -lt "$n" ]; do target "$i"; i=$((i + lanes)); done) &
+	lane=$((lane + 1))
+done
+wait
+status=0
+# report I NAME prints target I's output under its name.
+report() {
+	if [ -e "$logs/$1.failed" ]; then
+		status=$(cat "$logs/$1.failed")
+		echo "build for $2 failed:" >&2
+	elif [ -s "$logs/$1" ]; then
+		echo "build for $2:" >&2
+	fi
+	cat "$logs/$1" >&2
+}
+`, len(targets))
+	for i, t := range targets {
+		fmt.Fprintf(&b, "report %d %s\n", i, shellQuote(t.Name))
+	}
+	b.WriteString(`exit "$status"`)
+	return []string{"sh", "-c", b.String()}
+}
+
+// shellWords quotes args as one shell command line.
+func shellWords(args []string) string {
+	quoted := make([]string, len(args))
+	for i, arg := range args {
+		quoted[i] = shellQuote(arg)
+	}
+	return strings.Join(quoted, " ")
+}
+
+// shellQuote quotes s as one POSIX shell word.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
