@@ -19,9 +19,11 @@ type Pair struct {
 }
 
 // Ratio is the subject's time divided by the baseline's. ok is false when
-// either was not measured.
+// either was not measured, or the baseline took less than the tables'
+// 0.1 s resolution (a fully cached pipeline, 0.0 s): a ratio to that says
+// nothing, and the time itself is what to read.
 func (p Pair) Ratio() (ratio float64, ok bool) {
-	if p.Subject <= 0 || p.Baseline <= 0 {
+	if p.Subject <= 0 || p.Baseline < minBaseline {
 		return 0, false
 	}
 	return p.Subject / p.Baseline, true
@@ -79,3 +81,7 @@ func orDefault(s, def string) string {
 	}
 	return s
 }
+
+// minBaseline is the shortest baseline time a ratio is taken to: the
+// tables print seconds to one decimal.
+const minBaseline = 0.05

@@ -19,6 +19,8 @@ func TestPairRatio(t *testing.T) {
 		{"baseline not measured", Pair{Subject: 3}, 0, false},
 		{"subject not measured", Pair{Baseline: 3}, 0, false},
 		{"negative", Pair{Subject: 3, Baseline: -1}, 0, false},
+		{"baseline printed as 0.0 s", Pair{Subject: 1.2, Baseline: 0.004}, 0, false},
+		{"baseline printed as 0.1 s", Pair{Subject: 1.2, Baseline: 0.06}, 20, true},
 	}
 	for _, tt := range tests {
 		got, ok := tt.pair.Ratio()
