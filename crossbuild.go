@@ -334,7 +334,7 @@ func (p *buildPlan) compile(ctx context.Context, t platform.Target) (*dagger.Dir
 	// packages and building them is one exec: nothing waits on a round
 	// trip between the two, and the build stays lazy until its binaries
 	// are read.
-	script := p.m.buildOptions().BuildScript([]buildopts.Target{p.scriptTarget(t, nil)}, p.stamp, p.vcs)
+	script := p.m.buildOptions().BuildScript([]buildopts.Target{p.scriptTarget(t, nil)}, p.stamp, p.vcs, 1)
 	return ctr.WithExec(script).Directory(targetOutDir(t)), nil
 }
 
@@ -350,7 +350,7 @@ func (p *buildPlan) runCompileAll(ctx context.Context) (*dagger.Container, error
 		names[i] = t.String()
 	}
 	ctr := withSource(p.m.builder(p.native).WithEnvVariable("CGO_ENABLED", "0"), p.src)
-	built, err := ctr.WithExec(p.m.buildOptions().BuildScript(targets, p.stamp, p.vcs)).Sync(ctx)
+	built, err := ctr.WithExec(p.m.buildOptions().BuildScript(targets, p.stamp, p.vcs, maxParallelPlatforms)).Sync(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("building %s: %w", strings.Join(names, ", "), withStderr(err))
 	}

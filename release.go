@@ -51,8 +51,9 @@ var archiveFormats = map[ArchiveFormat]string{ArchiveFormatTarGz: "tar.gz", Arch
 // and the source root's LICENSE*, README* and CHANGELOG* files; an SPDX
 // 2.3 JSON SBOM per archive (<project>_<version>_<os>_<arch>.sbom.spdx.json); and
 // <project>_<version>_checksums.txt (SHA-256, GoReleaser's format).
-// Every platform builds concurrently after one module download; every
-// binary is stripped and verified before anything is packed, and one
+// Pure-Go platforms compile side by side in one exec (cgo ones each in
+// their own container), sharing the build cache; every binary is stripped
+// and verified before anything is packed, and one
 // platform failing fails the release. Archives are reproducible: every
 // entry has the source time (sourceDateEpoch, else the commit time), so the
 // same commit gives the same bytes and checksums.

@@ -191,7 +191,8 @@ type toolchainSet struct {
 }
 
 // maxParallelPlatforms bounds concurrent platform builds: each is a chain of
-// container work, and the engine runs the execs of all of them at once.
+// container work, and the engine runs the execs of all of them at once. It
+// also bounds the go builds one shared compile runs side by side.
 const maxParallelPlatforms = 4
 
 func (m *GoBuild) toolchains(ctx context.Context, platforms, tools []string) (*toolchainSet, error) {

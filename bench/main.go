@@ -667,7 +667,7 @@ func (m *Bench) image(ctx context.Context, r run) ([]report.Section, error) {
 		},
 		{
 			Title: "Image: four platforms at once vs four single builds",
-			Note: "One cold multi-platform image (its platforms built concurrently, modules downloaded once, " +
+			Note: "One cold multi-platform image (its platforms compiled side by side in one exec, " +
 				"written as an OCI tarball) against the sum of the four builds above.",
 			Baseline:    sum.Case,
 			RatioHeader: "÷ sum",

@@ -74,7 +74,7 @@ func TestCommandsRunWithGo(t *testing.T) {
 	run(opts.BuildScript([]Target{
 		{Name: "native", OutDir: native, NoMain: "no main package"},
 		{Name: "linux/arm64", OutDir: arm64, Env: []string{"GOOS=linux", "GOARCH=arm64"}, NoMain: "no main package"},
-	}, Stamp{Version: "it's v2"}, false))
+	}, Stamp{Version: "it's v2"}, false, 4))
 	for _, dir := range []string{native, arm64} {
 		for _, name := range []string{"hello", "other"} {
 			if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
@@ -98,7 +98,7 @@ func TestCommandsRunWithGo(t *testing.T) {
 	// its reason and exiting with its status: 3 when it has no command.
 	script := func(opts Options, targets []Target) (int, string) {
 		t.Helper()
-		cmd := exec.Command("sh", opts.BuildScript(targets, Stamp{}, false)[1:]...)
+		cmd := exec.Command("sh", opts.BuildScript(targets, Stamp{}, false, 1)[1:]...)
 		cmd.Dir = src
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=", "GOWORK=off")
 		out, err := cmd.CombinedOutput()

@@ -23,13 +23,14 @@ type Target struct {
 // the main packages (as ListMainPackages) and builds them (as GoBuild) into
 // the target's OutDir. One exec builds them all, so the container starts
 // once, no go list waits on a round trip to the caller, and the targets
-// share the build cache while they compile side by side, as many at a time
-// as the machine has CPUs.
+// share the build cache while they compile side by side: as many at a time
+// as the machine has CPUs, and at most maxParallel (each go build runs
+// parallel compiles of its own).
 //
 // Every target runs to the end. Each target's output is printed on stderr
 // under its name; the script exits with the status of a failed target (3
 // when it has no main package, after printing its NoMain), else 0.
-func (o Options) BuildScript(targets []Target, stamp Stamp, buildVCS bool) []string {
+func (o Options) BuildScript(targets []Target, stamp Stamp, buildVCS bool, maxParallel int) []string {
 	var b strings.Builder
 	b.WriteString(`set -u
 logs=$(mktemp -d)
@@ -57,6 +58,7 @@ target() {
 }
 n=%d
 lanes=$(nproc 2>/dev/null || echo 1)
+[ "$lanes" -le %d ] || lanes=%d
 [ "$lanes" -le "$n" ] || lanes=$n
 # Lane L builds targets L, L+lanes, ...
 lane=0
@@ -76,7 +78,7 @@ report() {
 	fi
 	cat "$logs/$1" >&2
 }
-`, len(targets))
+`, len(targets), max(maxParallel, 1), max(maxParallel, 1))
 	for i, t := range targets {
 		fmt.Fprintf(&b, "report %d %s\n", i, shellQuote(t.Name))
 	}
