@@ -150,24 +150,30 @@ func (m *GoBuild) planOne(ctx context.Context, arch string) (*buildPlan, platfor
 // version stamp and, for a pure-Go cross build, the one exec that compiles
 // every target.
 type buildPlan struct {
-	m        *GoBuild
-	native   platform.Target
-	targets  []platform.Target
-	src      *dagger.Directory
+	m       *GoBuild
+	native  platform.Target
+	targets []platform.Target
+	src     *dagger.Directory
+	// stamp, remote and commitTS are set by readStamp, for what is
+	// written about the binaries (labels, names, attestations); the
+	// compile reads the stamp it links by itself.
 	stamp    buildopts.Stamp
-	vcs      bool
 	remote   string
 	commitTS string
+	// stampRead runs readStamp once, when the first caller needs the
+	// stamp; a build of binaries alone never does.
+	stampRead func() error
 	// compileAll runs the shared compile once, however many targets
 	// ask for their binaries.
 	compileAll func() (*dagger.Container, error)
 }
 
-// plan prepares the shared part of a build for targets: the source and its
-// stamp. No separate module download comes first: the compile's own go list
-// and go build fetch what the build needs into the module cache volume (and
-// nothing when it is warm), which saves an exec on the critical path and
-// the modules only tests need.
+// plan prepares the shared part of a build for targets: the source. Nothing
+// runs before the compile: no module download (the compile's own go list
+// and go build fetch what the build needs into the module cache volume, and
+// nothing when it is warm), and no stamp read (the compile reads the stamp
+// it links from git itself; stampRead reads it for the caller, beside the
+// compile).
 func (m *GoBuild) plan(ctx context.Context, targets []platform.Target) (*buildPlan, error) {
 	for _, t := range targets {
 		if err := m.checkTarget(t); err != nil {
@@ -184,8 +190,9 @@ func (m *GoBuild) plan(ctx context.Context, targets []platform.Target) (*buildPl
 		return nil, err
 	}
 	p := &buildPlan{m: m, native: native, targets: targets, src: src}
+	p.stampRead = sync.OnceValue(func() error { return p.readStamp(ctx, builder) })
 	p.compileAll = sync.OnceValues(func() (*dagger.Container, error) { return p.runCompileAll(ctx) })
-	return p, p.readStamp(ctx, builder)
+	return p, nil
 }
 
 // builder is the builder image (or ready-made toolchain) on platform p, with
@@ -334,7 +341,7 @@ func (p *buildPlan) compile(ctx context.Context, t platform.Target) (*dagger.Dir
 	// packages and building them is one exec: nothing waits on a round
 	// trip between the two, and the build stays lazy until its binaries
 	// are read.
-	script := p.m.buildOptions().BuildScript([]buildopts.Target{p.scriptTarget(t, nil)}, p.stamp, p.vcs, 1)
+	script := p.m.buildOptions().BuildScript([]buildopts.Target{p.scriptTarget(t, nil)}, p.m.fixedVersion(), 1)
 	return ctr.WithExec(script).Directory(targetOutDir(t)), nil
 }
 
@@ -350,7 +357,7 @@ func (p *buildPlan) runCompileAll(ctx context.Context) (*dagger.Container, error
 		names[i] = t.String()
 	}
 	ctr := withSource(p.m.builder(p.native).WithEnvVariable("CGO_ENABLED", "0"), p.src)
-	built, err := ctr.WithExec(p.m.buildOptions().BuildScript(targets, p.stamp, p.vcs, maxParallelPlatforms)).Sync(ctx)
+	built, err := ctr.WithExec(p.m.buildOptions().BuildScript(targets, p.m.fixedVersion(), maxParallelPlatforms)).Sync(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("building %s: %w", strings.Join(names, ", "), withStderr(err))
 	}

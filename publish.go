@@ -326,6 +326,14 @@ func (m *GoBuild) containers(ctx context.Context, targets []platform.Target) ([]
 	if err != nil {
 		return nil, nil, err
 	}
+	// The stamp, for the labels, is read beside the compile.
+	go plan.stampRead()
+	if err := plan.compileShared(); err != nil {
+		return nil, nil, err
+	}
+	if err := plan.stampRead(); err != nil {
+		return nil, nil, err
+	}
 	created, err := imagecfg.CreatedTime(runtime.SourceDateEpoch, plan.commitTS)
 	if err != nil {
 		return nil, nil, err
@@ -339,9 +347,6 @@ func (m *GoBuild) containers(ctx context.Context, targets []platform.Target) ([]
 	labels := imagecfg.MergeLabels(provenance.Labels(), rt.labels)
 	annotations := imagecfg.MergeLabels(provenance.Labels(), rt.annotations)
 
-	if err := plan.compileShared(); err != nil {
-		return nil, nil, err
-	}
 	ctrs := make([]*dagger.Container, len(targets))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(maxParallelPlatforms)

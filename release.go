@@ -303,6 +303,10 @@ func (m *GoBuild) runRelease(ctx context.Context, req releaseRequest) (*dagger.D
 	if err != nil {
 		return nil, err
 	}
+	// The stamp names the release, so it is read before anything builds.
+	if err := plan.stampRead(); err != nil {
+		return nil, err
+	}
 	mtime, err := release.Time(req.mtime, plan.commitTS)
 	if err != nil {
 		return nil, err

@@ -53,21 +53,10 @@ func (m *GoBuild) downloadModule(ctx context.Context, builder *dagger.Container,
 	return dir, nil
 }
 
-// stampScript prints the source's git stamp as key=value lines, and nothing
-// when the source is no git checkout (or the builder has no git). It runs in
-// a subshell of its own, so its early exits end only the stamp.
-const stampScript = `(
-command -v git >/dev/null 2>&1 || exit 0
-git rev-parse --is-inside-work-tree >/dev/null 2>&1 || exit 0
-echo "revision=$(git rev-parse HEAD)"
-echo "describe=$(git describe --tags --always --dirty 2>/dev/null || true)"
-echo "time=$(git log -1 --format=%ct)"
-echo "remote=$(git config --get remote.origin.url || true)"
-)`
-
-// readStamp reads the version information for -X stamping, -buildvcs and
-// the image labels: from the source's git checkout when it is one (in an
-// exec of builder), else from the configuration alone, with no container.
+// readStamp reads the version information the binaries were stamped with,
+// for the image labels, release names and attestations: from the source's
+// git checkout when it is one (in an exec of builder, as the build script
+// reads it), else from the configuration alone, with no container.
 func (p *buildPlan) readStamp(ctx context.Context, builder *dagger.Container) error {
 	isGit, err := p.src.Exists(ctx, ".git")
 	if err != nil {
@@ -76,7 +65,7 @@ func (p *buildPlan) readStamp(ctx context.Context, builder *dagger.Container) er
 	if !isGit {
 		return p.setStamp("")
 	}
-	out, err := withSource(builder, p.src).WithExec([]string{"sh", "-c", stampScript}).Stdout(ctx)
+	out, err := withSource(builder, p.src).WithExec([]string{"sh", "-c", buildopts.StampScript}).Stdout(ctx)
 	if err != nil {
 		return fmt.Errorf("reading the source's git stamp: %w", withStderr(err))
 	}
@@ -93,14 +82,9 @@ func (p *buildPlan) setStamp(out string) error {
 			info[k] = strings.TrimSpace(v)
 		}
 	}
-	p.stamp = buildopts.Stamp{Version: p.m.Version, Revision: info["revision"]}
+	p.stamp = buildopts.Stamp{Version: p.m.fixedVersion(), Revision: info["revision"]}
 	if p.stamp.Version == "" {
 		p.stamp.Version = info["describe"]
-	}
-	if p.m.Version == "" && p.m.Module != "" {
-		if spec, err := gomodule.ParseSpec(p.m.Module); err == nil {
-			p.stamp.Version = spec.Version
-		}
 	}
 	p.commitTS = info["time"]
 	if info["time"] != "" {
@@ -111,6 +95,19 @@ func (p *buildPlan) setStamp(out string) error {
 		p.stamp.Date = t.UTC().Format("2006-01-02T15:04:05Z")
 	}
 	p.remote = info["remote"]
-	p.vcs = info["revision"] != ""
 	return nil
+}
+
+// fixedVersion is the version stamped in place of git describe: --version,
+// else a --module's version, else none.
+func (m *GoBuild) fixedVersion() string {
+	if m.Version != "" {
+		return m.Version
+	}
+	if m.Module != "" {
+		if spec, err := gomodule.ParseSpec(m.Module); err == nil {
+			return spec.Version
+		}
+	}
+	return ""
 }

@@ -2,6 +2,7 @@ package buildopts
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -19,10 +20,12 @@ type Stamp struct {
 var stampSymbols = []struct {
 	symbol string
 	value  func(Stamp) string
+	// shellVar is the variable BuildScript reads the value from.
+	shellVar string
 }{
-	{"main.version", func(s Stamp) string { return s.Version }},
-	{"main.commit", func(s Stamp) string { return s.Revision }},
-	{"main.date", func(s Stamp) string { return s.Date }},
+	{"main.version", func(s Stamp) string { return s.Version }, "version"},
+	{"main.commit", func(s Stamp) string { return s.Revision }, "revision"},
+	{"main.date", func(s Stamp) string { return s.Date }, "date"},
 }
 
 // LinkerFlags is the -ldflags value: reproducible (-buildid= empties the build
@@ -35,13 +38,19 @@ func (o Options) LinkerFlags(stamp Stamp) string {
 			flags = append(flags, "-X", quoteLdflag(s.symbol+"="+v))
 		}
 	}
+	return strings.Join(append(flags, o.linkerFlagsAfterStamp()...), " ")
+}
+
+// linkerFlagsAfterStamp are the linker flags that follow the stamp: static
+// linking when asked, then the user's.
+func (o Options) linkerFlagsAfterStamp() []string {
+	var flags []string
 	if o.Cgo && o.Static {
 		// The external linker produces the binary when cgo is on: ask it
 		// for a static one.
 		flags = append(flags, "-linkmode=external", "-extldflags=-static")
 	}
-	flags = append(flags, o.Ldflags...)
-	return strings.Join(flags, " ")
+	return append(flags, o.Ldflags...)
 }
 
 // quoteLdflag quotes a flag the way the go command splits -ldflags
@@ -83,14 +92,10 @@ func (o Options) GoBuild(outDir string, packages []string, stamp Stamp, buildVCS
 	return append(args, packages...)
 }
 
-// goBuildFlags is the go build command line up to its -o.
+// goBuildFlags is the go build command line up to its -o. BuildScript
+// writes the same line with the stamp's values read in the script.
 func (o Options) goBuildFlags(stamp Stamp, buildVCS bool) []string {
-	args := []string{"go", "build", "-trimpath"}
-	if buildVCS {
-		args = append(args, "-buildvcs=true")
-	} else {
-		args = append(args, "-buildvcs=false")
-	}
+	args := []string{"go", "build", "-trimpath", "-buildvcs=" + strconv.FormatBool(buildVCS)}
 	if tags := o.BuildTags(); len(tags) > 0 {
 		args = append(args, "-tags", strings.Join(tags, ","))
 	}

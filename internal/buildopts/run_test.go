@@ -1,13 +1,16 @@
 package buildopts
 
 import (
+	"bytes"
 	"debug/elf"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestCommandsRunWithGo runs the go list and go build command lines this
@@ -74,7 +77,7 @@ func TestCommandsRunWithGo(t *testing.T) {
 	run(opts.BuildScript([]Target{
 		{Name: "native", OutDir: native, NoMain: "no main package"},
 		{Name: "linux/arm64", OutDir: arm64, Env: []string{"GOOS=linux", "GOARCH=arm64"}, NoMain: "no main package"},
-	}, Stamp{Version: "it's v2"}, false, 4))
+	}, "it's v2", 4))
 	for _, dir := range []string{native, arm64} {
 		for _, name := range []string{"hello", "other"} {
 			if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
@@ -98,7 +101,7 @@ func TestCommandsRunWithGo(t *testing.T) {
 	// its reason and exiting with its status: 3 when it has no command.
 	script := func(opts Options, targets []Target) (int, string) {
 		t.Helper()
-		cmd := exec.Command("sh", opts.BuildScript(targets, Stamp{}, false, 1)[1:]...)
+		cmd := exec.Command("sh", opts.BuildScript(targets, "", 1)[1:]...)
 		cmd.Dir = src
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=", "GOWORK=off")
 		out, err := cmd.CombinedOutput()
@@ -124,5 +127,92 @@ func TestCommandsRunWithGo(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(good, "hello")); err != nil {
 		t.Fatalf("the good target was not built beside the bad one: %v", err)
+	}
+}
+
+// TestBuildScriptStampsFromGit checks the stamp the build script reads from
+// a git checkout itself gives the very binary GoBuild links with the Stamp
+// read from the same checkout (as the module's stamp script reads it): the
+// same -X values, quoting and -buildvcs, byte for byte.
+func TestBuildScriptStampsFromGit(t *testing.T) {
+	for _, tool := range []string{"go", "git"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("no %s command on PATH", tool)
+		}
+	}
+	src := t.TempDir()
+	env := append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=", "GOWORK=off",
+		"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com",
+		"GIT_AUTHOR_DATE=2025-01-02T03:04:05+02:00", "GIT_COMMITTER_DATE=2025-01-02T03:04:05+02:00")
+	run := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(args[0], args[1:]...)
+		cmd.Dir = src
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	for name, body := range map[string]string{
+		"go.mod":  "module example.com/stamped\n\ngo 1.22\n",
+		"main.go": "package main\n\nimport \"fmt\"\n\nvar version, commit, date string\n\nfunc main() { fmt.Println(version, commit, date) }\n",
+	} {
+		if err := os.WriteFile(filepath.Join(src, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run("git", "init", "-q")
+	run("git", "add", ".")
+	run("git", "commit", "-q", "-m", "first")
+	run("git", "tag", "v1.2.3")
+	// A dirty tree: git describe says so.
+	if err := os.WriteFile(filepath.Join(src, "main.go"), []byte("package main\n\nimport \"fmt\"\n\nvar version, commit, date string\n\nfunc main() { fmt.Println(version, commit, date, 2) }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The stamp as the caller reads it, with StampScript.
+	info := map[string]string{}
+	for _, line := range strings.Split(run("sh", "-c", StampScript), "\n") {
+		k, v, _ := strings.Cut(line, "=")
+		info[k] = v
+	}
+	secs, err := strconv.ParseInt(info["time"], 10, 64)
+	if err != nil {
+		t.Fatalf("StampScript's time %q: %v", info["time"], err)
+	}
+	gitStamp := Stamp{Version: info["describe"], Revision: info["revision"], Date: time.Unix(secs, 0).UTC().Format(time.RFC3339)}
+	if gitStamp.Version != "v1.2.3-dirty" || len(gitStamp.Revision) != 40 || gitStamp.Date != "2025-01-02T01:04:05Z" {
+		t.Fatalf("StampScript read %+v from the checkout", gitStamp)
+	}
+	opts := Options{Ldflags: []string{"-s"}}
+	for _, tt := range []struct {
+		name    string
+		version string // the script's set version
+		stamp   Stamp  // what GoBuild links
+	}{
+		{"git describe", "", gitStamp},
+		{"set version with a space and a quote", "it's v2", Stamp{Version: "it's v2", Revision: gitStamp.Revision, Date: gitStamp.Date}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			want, got := t.TempDir(), t.TempDir()
+			run(opts.GoBuild(want, []string{"example.com/stamped"}, tt.stamp, true)...)
+			run("sh", "-c", opts.BuildScript([]Target{{Name: "native", OutDir: got, NoMain: "none"}}, tt.version, 1)[2])
+			wantBin, err := os.ReadFile(filepath.Join(want, "stamped"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			gotBin, err := os.ReadFile(filepath.Join(got, "stamped"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(gotBin, wantBin) {
+				t.Fatalf("the script's binary differs from GoBuild's with %+v; it prints %q, GoBuild's %q",
+					tt.stamp, run(filepath.Join(got, "stamped")), run(filepath.Join(want, "stamped")))
+			}
+			if out := run(filepath.Join(got, "stamped")); !strings.HasPrefix(out, tt.stamp.Version+" "+tt.stamp.Revision+" 2025-01-02T01:04:05Z") {
+				t.Fatalf("the stamped binary printed %q", out)
+			}
+		})
 	}
 }

@@ -27,19 +27,60 @@ type Target struct {
 // as the machine has CPUs, and at most maxParallel (each go build runs
 // parallel compiles of its own).
 //
+// The script reads the version stamp itself, from the source's git checkout
+// when it is one (commit, commit time, git describe; -buildvcs), so no exec
+// of its own has to come before the compile. version, when set, is linked
+// in place of git describe. The flags equal GoBuild's for the Stamp the
+// same checkout gives.
+//
 // Every target runs to the end. Each target's output is printed on stderr
 // under its name; the script exits with the status of a failed target (3
 // when it has no main package, after printing its NoMain), else 0.
-func (o Options) BuildScript(targets []Target, stamp Stamp, buildVCS bool, maxParallel int) []string {
+func (o Options) BuildScript(targets []Target, version string, maxParallel int) []string {
+	var xflags strings.Builder
+	for _, s := range stampSymbols {
+		fmt.Fprintf(&xflags, `$(xflag %s "$%s")`, s.symbol, s.shellVar)
+	}
+	after := ""
+	if flags := o.linkerFlagsAfterStamp(); len(flags) > 0 {
+		after = shellQuote(" " + strings.Join(flags, " "))
+	}
+	goBuild := shellWords([]string{"go", "build", "-trimpath"}) + ` -buildvcs="$vcs"`
+	if tags := o.BuildTags(); len(tags) > 0 {
+		goBuild += " " + shellWords([]string{"-tags", strings.Join(tags, ",")})
+	}
+	goBuild += ` -ldflags "$ldflags"`
+
 	var b strings.Builder
 	b.WriteString(`set -u
 logs=$(mktemp -d)
+# The version stamp, from the source's git checkout when it is one; a set
+# version wins over git describe.
+version=` + shellQuote(version) + `
+revision= date= vcs=false
+if command -v git >/dev/null 2>&1 && git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+	revision=$(git rev-parse HEAD 2>/dev/null || true)
+	[ -n "$version" ] || version=$(git describe --tags --always --dirty 2>/dev/null || true)
+	date=$(TZ=UTC0 git log -1 --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ 2>/dev/null || true)
+	[ -z "$revision" ] || vcs=true
+fi
+# xflag SYMBOL VALUE prints " -X SYMBOL=VALUE", quoted as the go command
+# splits -ldflags, and nothing for an empty VALUE.
+xflag() {
+	[ -n "$2" ] || return 0
+	case "$1=$2" in
+	*"'"*) printf ' -X "%s=%s"' "$1" "$2" ;;
+	*" "* | *"	"* | *'"'*) printf " -X '%s=%s'" "$1" "$2" ;;
+	*) printf ' -X %s=%s' "$1" "$2" ;;
+	esac
+}
+ldflags="-buildid=` + xflags.String() + `"` + after + `
 # build DIR NOMAIN lists the main packages and builds them into DIR.
 build() {
 	pkgs=$(` + shellWords(o.ListMainPackages()) + `) || return 1
 	if [ -z "$pkgs" ]; then echo "$2" >&2; return 3; fi
 	# Import paths hold no spaces: split the list into arguments.
-	` + shellWords(o.goBuildFlags(stamp, buildVCS)) + ` -o "$1/" $pkgs
+	` + goBuild + ` -o "$1/" $pkgs
 }
 # target I builds target I in a subshell with its environment; its output
 # goes to $logs/I, its failure status to $logs/I.failed.
@@ -54,6 +95,7 @@ target() {
 		}
 		fmt.Fprintf(&b, "build %s %s) ;;\n", shellQuote(t.OutDir), shellQuote(t.NoMain))
 	}
+	m := max(maxParallel, 1)
 	fmt.Fprintf(&b, `	esac >"$logs/$1" 2>&1 || echo $? >"$logs/$1.failed"
 }
 n=%d
@@ -78,13 +120,27 @@ report() {
 	fi
 	cat "$logs/$1" >&2
 }
-`, len(targets), max(maxParallel, 1), max(maxParallel, 1))
+`, len(targets), m, m)
 	for i, t := range targets {
 		fmt.Fprintf(&b, "report %d %s\n", i, shellQuote(t.Name))
 	}
 	b.WriteString(`exit "$status"`)
 	return []string{"sh", "-c", b.String()}
 }
+
+// StampScript prints the source's git stamp as key=value lines (revision,
+// describe, time in Unix seconds, remote), and nothing when the source is
+// no git checkout (or the builder has no git): what BuildScript links, for
+// the caller to describe the binaries with. It runs in
+// a subshell of its own, so its early exits end only the stamp.
+const StampScript = `(
+command -v git >/dev/null 2>&1 || exit 0
+git rev-parse --is-inside-work-tree >/dev/null 2>&1 || exit 0
+echo "revision=$(git rev-parse HEAD)"
+echo "describe=$(git describe --tags --always --dirty 2>/dev/null || true)"
+echo "time=$(git log -1 --format=%ct)"
+echo "remote=$(git config --get remote.origin.url || true)"
+)`
 
 // shellWords quotes args as one shell command line.
 func shellWords(args []string) string {
