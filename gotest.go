@@ -39,8 +39,9 @@ const (
 // Test runs the project's Go tests on every target platform.
 //
 // The test binaries are compiled natively on the engine's platform (with
-// the same builder, caches and target environment as build); only their run is emulated, in a container of each target
-// platform, in the package's directory of the source so testdata/ works.
+// the same builder, caches and target environment as build); only their
+// run is emulated, in a container of each target platform, in the
+// package's directory of the source so testdata/ works.
 // It prints go test's lines for each platform and a summary table, and
 // fails, naming the platform, package and test, when any test fails. With
 // the constructor's --mode EMULATE the whole go test runs under emulation

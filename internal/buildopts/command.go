@@ -87,19 +87,14 @@ func (o Options) BuildTags() []string {
 // outDir. buildVCS says whether the source has version control information
 // go can stamp (it fails without a git checkout when forced on).
 func (o Options) GoBuild(outDir string, packages []string, stamp Stamp, buildVCS bool) []string {
-	// A trailing slash makes -o a directory for one package or many.
-	args := append(o.goBuildFlags(stamp, buildVCS), "-o", strings.TrimSuffix(outDir, "/")+"/")
-	return append(args, packages...)
-}
-
-// goBuildFlags is the go build command line up to its -o. BuildScript
-// writes the same line with the stamp's values read in the script.
-func (o Options) goBuildFlags(stamp Stamp, buildVCS bool) []string {
 	args := []string{"go", "build", "-trimpath", "-buildvcs=" + strconv.FormatBool(buildVCS)}
 	if tags := o.BuildTags(); len(tags) > 0 {
 		args = append(args, "-tags", strings.Join(tags, ","))
 	}
-	return append(args, "-ldflags", o.LinkerFlags(stamp))
+	args = append(args, "-ldflags", o.LinkerFlags(stamp))
+	// A trailing slash makes -o a directory for one package or many.
+	args = append(args, "-o", strings.TrimSuffix(outDir, "/")+"/")
+	return append(args, packages...)
 }
 
 // ListMainPackages is the go list command printing the import path of every

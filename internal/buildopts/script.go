@@ -54,16 +54,15 @@ func (o Options) BuildScript(targets []Target, version string, maxParallel int) 
 	var b strings.Builder
 	b.WriteString(`set -u
 logs=$(mktemp -d)
-# The version stamp, from the source's git checkout when it is one; a set
+# The version stamp, as StampScript reads it (nothing outside a git
+# checkout; the space after $( keeps it from reading as arithmetic). A set
 # version wins over git describe.
+stamp=$( ` + StampScript + ` )
+field() { printf '%s\n' "$stamp" | sed -n "s/^$1=//p"; }
 version=` + shellQuote(version) + `
-revision= date= vcs=false
-if command -v git >/dev/null 2>&1 && git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-	revision=$(git rev-parse HEAD 2>/dev/null || true)
-	[ -n "$version" ] || version=$(git describe --tags --always --dirty 2>/dev/null || true)
-	date=$(TZ=UTC0 git log -1 --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ 2>/dev/null || true)
-	[ -z "$revision" ] || vcs=true
-fi
+[ -n "$version" ] || version=$(field describe)
+revision=$(field revision) date=$(field date) vcs=false
+[ -z "$revision" ] || vcs=true
 # xflag SYMBOL VALUE prints " -X SYMBOL=VALUE", quoted as the go command
 # splits -ldflags, and nothing for an empty VALUE.
 xflag() {
@@ -129,16 +128,17 @@ report() {
 }
 
 // StampScript prints the source's git stamp as key=value lines (revision,
-// describe, time in Unix seconds, remote), and nothing when the source is
-// no git checkout (or the builder has no git): what BuildScript links, for
-// the caller to describe the binaries with. It runs in
-// a subshell of its own, so its early exits end only the stamp.
+// describe, time in Unix seconds, date as RFC 3339 UTC, remote), and nothing
+// when the source is no git checkout (or the builder has no git). BuildScript
+// links what it prints; the caller runs it to describe the binaries. It runs
+// in a subshell of its own, so its early exits end only the stamp.
 const StampScript = `(
 command -v git >/dev/null 2>&1 || exit 0
 git rev-parse --is-inside-work-tree >/dev/null 2>&1 || exit 0
 echo "revision=$(git rev-parse HEAD)"
 echo "describe=$(git describe --tags --always --dirty 2>/dev/null || true)"
 echo "time=$(git log -1 --format=%ct)"
+echo "date=$(TZ=UTC0 git log -1 --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ)"
 echo "remote=$(git config --get remote.origin.url || true)"
 )`
 
