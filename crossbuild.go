@@ -195,6 +195,15 @@ func (m *GoBuild) plan(ctx context.Context, targets []platform.Target) (*buildPl
 	return p, nil
 }
 
+// moduleDir is the source's directory the go command runs in: the module's
+// root, or the go.work's directory.
+func (p *buildPlan) moduleDir() *dagger.Directory {
+	if p.m.SourceDir == "" || p.m.SourceDir == "." {
+		return p.src
+	}
+	return p.src.Directory(p.m.SourceDir)
+}
+
 // builder is the builder image (or ready-made toolchain) on platform p, with
 // the Go caches mounted. GOCACHE is per builder platform; the module cache is
 // shared by all.
@@ -204,6 +213,10 @@ func (m *GoBuild) builder(p platform.Target) *dagger.Container {
 		ctr = m.BuilderContainer
 	} else {
 		ctr = dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(p.String())}).From(m.builderImage())
+	}
+	if m.GoWork == GoWorkModeOff {
+		// A go.work in the source must not decide the build either.
+		ctr = ctr.WithEnvVariable("GOWORK", "off")
 	}
 	return ctr.
 		WithMountedCache(goModCache, dag.CacheVolume(m.cacheName("gomod"))).
@@ -230,22 +243,24 @@ func (m *GoBuild) cacheName(kind string) string {
 // leaves; mounting it makes the build wait for the download.
 const downloadedMarker = "/tmp/go-build-downloaded"
 
-// downloadScript downloads the source's modules into the module cache and
-// then writes the file named by $1.
-const downloadScript = `go mod download && echo downloaded > "$1"`
-
-// withSource mounts the source in ctr. It comes after the toolchain setup,
-// so a changed source file does not repeat the setup.
-func withSource(ctr *dagger.Container, src *dagger.Directory) *dagger.Container {
-	return ctr.WithMountedDirectory(srcDir, src).WithWorkdir(srcDir)
+// withSource mounts the source in ctr and works in the source's module (or
+// go.work) directory. It comes after the toolchain setup, so a changed
+// source file does not repeat the setup.
+func (m *GoBuild) withSource(ctr *dagger.Container, src *dagger.Directory) *dagger.Container {
+	return ctr.WithMountedDirectory(srcDir, src).WithWorkdir(path.Join(srcDir, m.SourceDir))
 }
 
 // downloadModules downloads the source's modules into the module cache in
-// ctr and returns the marker it left.
-func downloadModules(ctr *dagger.Container) *dagger.File {
-	return ctr.
-		WithExec([]string{"sh", "-c", downloadScript, "sh", downloadedMarker}).
-		File(downloadedMarker)
+// ctr and returns the marker it left. In a go.work workspace go mod download
+// asks the proxy for the workspace's own modules, so the packages' imports
+// are listed instead, which fetches what they need.
+func (m *GoBuild) downloadModules(ctr *dagger.Container) *dagger.File {
+	script := []string{"sh", "-c", `go mod download && echo downloaded > "$1"`, "sh", downloadedMarker}
+	if len(m.DefaultPackages) > 0 {
+		script = append([]string{"sh", "-c", `marker=$1; shift; go list -deps "$@" >/dev/null && echo downloaded > "$marker"`,
+			"sh", downloadedMarker}, m.DefaultPackages...)
+	}
+	return ctr.WithExec(script).File(downloadedMarker)
 }
 
 // targetContainer is the builder for t: the cgo cross toolchain (or
@@ -278,7 +293,7 @@ func (p *buildPlan) targetContainer(ctx context.Context, t platform.Target) (*da
 	} else {
 		ctr = ctr.WithEnvVariable("CGO_ENABLED", "0")
 	}
-	return withSource(withGoEnv(ctr, t), p.src), nil
+	return p.m.withSource(withGoEnv(ctr, t), p.src), nil
 }
 
 // targetPackagesText lists the extra target packages for messages; libc and
@@ -356,7 +371,7 @@ func (p *buildPlan) runCompileAll(ctx context.Context) (*dagger.Container, error
 		targets[i] = p.scriptTarget(t, t.GoEnv())
 		names[i] = t.String()
 	}
-	ctr := withSource(p.m.builder(p.native).WithEnvVariable("CGO_ENABLED", "0"), p.src)
+	ctr := p.m.withSource(p.m.builder(p.native).WithEnvVariable("CGO_ENABLED", "0"), p.src)
 	built, err := ctr.WithExec(p.m.buildOptions().BuildScript(targets, p.m.fixedVersion(), maxParallelPlatforms)).Sync(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("building %s: %w", strings.Join(names, ", "), withStderr(err))
@@ -390,8 +405,8 @@ func (m *GoBuild) noMainPackage(t platform.Target) error {
 		return gomodule.NoMainPackageError(m.Module)
 	}
 	patterns := "./..."
-	if len(m.Packages) > 0 {
-		patterns = strings.Join(m.Packages, " ")
+	if pkgs := m.packages(); len(pkgs) > 0 {
+		patterns = strings.Join(pkgs, " ")
 	}
 	return fmt.Errorf("no main package to build for %s in %s: name command packages with --packages", t, patterns)
 }

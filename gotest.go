@@ -53,8 +53,10 @@ func (m *GoBuild) Test(
 	// engine's own platform.
 	// +optional
 	platforms []string,
-	// Packages to test, as go patterns. Default: ./... (every package of
-	// the module; the constructor's --packages choose what build builds).
+	// Packages to test, as go patterns read from the module's root (or the
+	// go.work's directory), e.g. ./pkg/.... Default: ./... (every package
+	// of the module; of a go.work, every package of each module it uses).
+	// The constructor's --packages choose what build builds.
 	// +optional
 	packages []string,
 	// Run only the tests matching this regular expression (go test -run).
@@ -102,6 +104,9 @@ func (m *GoBuild) Test(
 		format = TestOutputFormatText
 	default:
 		return "", fmt.Errorf("test output format %q: want TEXT or JSON", format)
+	}
+	if len(packages) == 0 {
+		packages = m.DefaultPackages
 	}
 	opts := gotest.Options{
 		Packages: packages,

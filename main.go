@@ -16,6 +16,8 @@ import (
 	"dagger/go-build/internal/buildopts"
 	"dagger/go-build/internal/dagger"
 	"dagger/go-build/internal/gomodule"
+	"dagger/go-build/internal/gorepo"
+	"dagger/go-build/internal/release"
 )
 
 // StripMode says where binaries are stripped of symbols and debug data.
@@ -45,6 +47,18 @@ const (
 	BuildModeEmulate BuildMode = "EMULATE"
 )
 
+// GoWorkMode says whether a go.work decides the build, as GOWORK does.
+type GoWorkMode string
+
+const (
+	// The nearest go.work above the directory dagger runs in, if any,
+	// decides the build, as the go command does by default.
+	GoWorkModeAuto GoWorkMode = "auto"
+	// Build the nearest go.mod's module alone, ignoring any go.work
+	// (GOWORK=off).
+	GoWorkModeOff GoWorkMode = "off"
+)
+
 // GoBuild builds Go command binaries and images for many platforms.
 type GoBuild struct {
 	// Go source tree (module root) to build.
@@ -57,6 +71,21 @@ type GoBuild struct {
 	// workspace has no go.mod. Only functions that build report it.
 	// +private
 	NoSourceReason string
+	// Directory of Source the go command runs in: the module's root, or
+	// the go.work's directory ("" is Source's root).
+	// +private
+	SourceDir string
+	// Package patterns built and tested when none are given: every module
+	// of the go.work (none: every package of the module).
+	// +private
+	DefaultPackages []string
+	// Module path the project is named after, as the workspace's layout
+	// found it ("": read the source's go.mod).
+	// +private
+	SourceModulePath string
+	// Workspace mode: "auto" (the nearest go.work decides) or "off".
+	// +private
+	GoWork GoWorkMode
 	// Go version of the builder and of the toolchain.
 	// +private
 	GoVersion string
@@ -134,13 +163,21 @@ type GoBuild struct {
 // `dagger call --cgo --static build --arch arm64`.
 func New(
 	ctx context.Context,
-	// The caller's workspace, filled in by Dagger: the source defaults to
-	// the Go module (the nearest go.mod) of the directory dagger runs in.
+	// The caller's workspace, filled in by Dagger: the source is found from
+	// the directory dagger runs in as the go command finds it: the nearest
+	// go.work (see gowork), else the nearest go.mod, with every directory
+	// their local replace directives point at.
 	ws *dagger.Workspace,
-	// Go source tree to build, the root of a Go module, instead of the
-	// workspace's.
+	// Go source tree to build, the root of a Go module (or of a go.work
+	// workspace, naming --packages), instead of the workspace's.
 	// +optional
 	source *dagger.Directory,
+	// Workspace mode, as GOWORK: auto (the nearest go.work above the
+	// directory dagger runs in decides the build: the source is its
+	// directory, the default packages every module it uses) or off (the
+	// nearest go.mod's module alone).
+	// +default="auto"
+	gowork GoWorkMode,
 	// Build a published Go module instead of the source, as path@version
 	// (e.g. github.com/coredns/coredns@v1.11.3). Its source is fetched
 	// through the Go module proxy inside the builder, checksum-verified.
@@ -162,7 +199,9 @@ func New(
 	// binutils is installed into it when it has no strip.
 	// +default="debian:trixie-slim"
 	stripImage string,
-	// Packages to build, as go patterns (default: every main package).
+	// Packages to build, as go patterns read from the module's root (or
+	// the go.work's directory), e.g. ./cmd/app. Default: every main package
+	// of the module; with a go.work, of every module it uses.
 	// +optional
 	packages []string,
 	// Go build tags.
@@ -220,10 +259,18 @@ func New(
 	// +optional
 	rerelease int,
 ) (*GoBuild, error) {
-	var noSource string
+	switch gowork {
+	case GoWorkModeAuto, GoWorkModeOff:
+	default:
+		return nil, fmt.Errorf("gowork %q: want auto or off", gowork)
+	}
+	var (
+		noSource string
+		layout   gorepo.Layout
+	)
 	if source == nil && module == "" {
 		var err error
-		source, err = workspaceModule(ctx, ws)
+		source, layout, err = workspaceSource(ctx, ws, gowork)
 		switch {
 		case errors.Is(err, errNoGoMod):
 			// platforms, target-env, tag... need no source: keep going.
@@ -235,6 +282,10 @@ func New(
 	m := &GoBuild{
 		NoSourceReason:     noSource,
 		Source:             source,
+		SourceDir:          layout.Dir,
+		DefaultPackages:    layout.Packages,
+		SourceModulePath:   layout.ModulePath,
+		GoWork:             gowork,
 		Module:             module,
 		GoVersion:          goVersion,
 		BuilderImage:       builderImage,
@@ -304,13 +355,22 @@ func (m *GoBuild) validate() error {
 
 func (m *GoBuild) buildOptions() buildopts.Options {
 	return buildopts.Options{
-		Packages:       m.Packages,
+		Packages:       m.packages(),
 		Tags:           m.Tags,
 		Ldflags:        m.Ldflags,
 		Cgo:            m.Cgo,
 		Static:         m.Static,
 		TargetPackages: m.TargetPackages,
 	}
+}
+
+// packages are the package patterns to build: the configured ones, else
+// the layout's default (nil: every package of the module).
+func (m *GoBuild) packages() []string {
+	if len(m.Packages) > 0 {
+		return m.Packages
+	}
+	return m.DefaultPackages
 }
 
 // builderImage is the image the compiler runs in.
@@ -321,28 +381,56 @@ func (m *GoBuild) builderImage() string {
 	return "golang:" + m.GoVersion + "-bookworm"
 }
 
-// workspaceModule is the Go module of the workspace directory dagger runs in:
-// the directory of the nearest go.mod, searching upward, without what its
-// .gitignore ignores.
-func workspaceModule(ctx context.Context, ws *dagger.Workspace) (*dagger.Directory, error) {
+// workspaceSource is the source of the workspace directory dagger runs in,
+// found as the go command finds it (gorepo.Discover): the smallest directory
+// holding the nearest go.work (unless gowork is off) or go.mod and every
+// directory they need, with only those uploaded, without what their
+// .gitignore files ignore.
+func workspaceSource(ctx context.Context, ws *dagger.Workspace, gowork GoWorkMode) (*dagger.Directory, gorepo.Layout, error) {
 	if ws == nil {
 		ws = dag.CurrentWorkspace()
 	}
+	var goWork string
+	if gowork != GoWorkModeOff {
+		var err error
+		if goWork, err = ws.FindUp(ctx, "go.work"); err != nil {
+			return nil, gorepo.Layout{}, fmt.Errorf("finding the Go workspace to build: %w", err)
+		}
+	}
 	goMod, err := ws.FindUp(ctx, "go.mod")
 	if err != nil {
-		return nil, fmt.Errorf("finding the Go module to build: %w", err)
+		return nil, gorepo.Layout{}, fmt.Errorf("finding the Go module to build: %w", err)
 	}
-	if goMod == "" {
-		return nil, errNoGoMod
+	if goMod == "" && goWork == "" {
+		return nil, gorepo.Layout{}, errNoGoMod
 	}
-	// The project's .gitignore applies: outputs such as bin/ or dist/
-	// exported into the checkout are not source, and must not change the
-	// cache keys of the next build.
-	return ws.Directory(path.Dir(goMod), dagger.WorkspaceDirectoryOpts{Gitignore: true}), nil
+	layout, err := gorepo.Discover(goWork, goMod, func(p string) ([]byte, error) {
+		s, err := ws.File(p).Contents(ctx)
+		return []byte(s), err
+	})
+	if err != nil {
+		return nil, layout, err
+	}
+	opts := dagger.WorkspaceDirectoryOpts{
+		// The project's .gitignore applies: outputs such as bin/ or dist/
+		// exported into the checkout are not source, and must not change
+		// the cache keys of the next build.
+		Gitignore: true,
+	}
+	if layout.Include != nil {
+		// Only the directories the build needs: a change anywhere else in
+		// the repository keeps the build cached. The release's license
+		// and readme files come from the build's directory.
+		opts.Include = layout.Include
+		for _, pattern := range release.DefaultFilePatterns {
+			opts.Include = append(opts.Include, path.Join(layout.Dir, pattern))
+		}
+	}
+	return ws.Directory(layout.Root, opts), layout, nil
 }
 
 // errNoGoMod says the workspace is not in a Go module.
-var errNoGoMod = errors.New("no go.mod in the workspace's directory or above it: run dagger in a Go module, or pass --source or --module")
+var errNoGoMod = errors.New("no go.mod or go.work in the workspace's directory or above it: run dagger in a Go module or workspace, or pass --source or --module")
 
 // requireSource fails fn, a function that builds, when there is nothing to
 // build; it runs before any other work of fn.

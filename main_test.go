@@ -260,7 +260,7 @@ func TestToolchainVersionsFromTheConstructor(t *testing.T) {
 func TestRequireSource(t *testing.T) {
 	m := config()
 	m.Source, m.NoSourceReason = nil, errNoGoMod.Error()
-	errtest.Check(t, m.requireSource("build"), nil, "build needs a Go source to build: no go.mod in the workspace's directory")
+	errtest.Check(t, m.requireSource("build"), nil, "build needs a Go source to build: no go.mod or go.work in the workspace's directory")
 	m.Module = "github.com/rakyll/hey@v0.1.4"
 	errtest.Check(t, m.requireSource("build"), nil, "")
 	if got := len(m.Platforms()); got == 0 {

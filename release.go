@@ -363,7 +363,7 @@ func (p *buildPlan) writeArchives(ctx context.Context, req releaseRequest, names
 		return err
 	}
 	docsDir := filepath.Join(dir, "docs")
-	docs, err := exportDocs(ctx, p.src, docsDir)
+	docs, err := exportDocs(ctx, p.moduleDir(), docsDir)
 	if err != nil {
 		return err
 	}
@@ -430,6 +430,8 @@ func (m *GoBuild) defaultProjectName(ctx context.Context, src *dagger.Directory)
 			return "", err
 		}
 		modulePath = spec.Path
+	} else if m.SourceModulePath != "" {
+		modulePath = m.SourceModulePath
 	} else {
 		goMod, err := src.File("go.mod").Contents(ctx)
 		if err != nil {

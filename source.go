@@ -65,7 +65,7 @@ func (p *buildPlan) readStamp(ctx context.Context, builder *dagger.Container) er
 	if !isGit {
 		return p.setStamp("")
 	}
-	out, err := withSource(builder, p.src).WithExec([]string{"sh", "-c", buildopts.StampScript}).Stdout(ctx)
+	out, err := p.m.withSource(builder, p.src).WithExec([]string{"sh", "-c", buildopts.StampScript}).Stdout(ctx)
 	if err != nil {
 		return fmt.Errorf("reading the source's git stamp: %w", withStderr(err))
 	}
