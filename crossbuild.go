@@ -247,6 +247,10 @@ const downloadedMarker = "/tmp/go-build-downloaded"
 // go.work) directory. It comes after the toolchain setup, so a changed
 // source file does not repeat the setup.
 func (m *GoBuild) withSource(ctr *dagger.Container, src *dagger.Directory) *dagger.Container {
+	if len(m.SourceInclude) > 0 {
+		// The stamp script tells the files left out from deleted ones.
+		ctr = ctr.WithEnvVariable(buildopts.PartialSourceEnv, strings.Join(m.SourceInclude, "\n"))
+	}
 	return ctr.WithMountedDirectory(srcDir, src).WithWorkdir(path.Join(srcDir, m.SourceDir))
 }
 

@@ -75,6 +75,10 @@ type GoBuild struct {
 	// the go.work's directory ("" is Source's root).
 	// +private
 	SourceDir string
+	// What of Source was uploaded, as patterns relative to its root, when
+	// only part of the checkout was (none: all of it).
+	// +private
+	SourceInclude []string
 	// Package patterns built and tested when none are given: every module
 	// of the go.work (none: every package of the module).
 	// +private
@@ -265,12 +269,13 @@ func New(
 		return nil, fmt.Errorf("gowork %q: want auto or off", gowork)
 	}
 	var (
-		noSource string
-		layout   gorepo.Layout
+		noSource      string
+		layout        gorepo.Layout
+		sourceInclude []string
 	)
 	if source == nil && module == "" {
 		var err error
-		source, layout, err = workspaceSource(ctx, ws, gowork)
+		source, layout, sourceInclude, err = workspaceSource(ctx, ws, gowork)
 		switch {
 		case errors.Is(err, errNoGoMod):
 			// platforms, target-env, tag... need no source: keep going.
@@ -283,6 +288,7 @@ func New(
 		NoSourceReason:     noSource,
 		Source:             source,
 		SourceDir:          layout.Dir,
+		SourceInclude:      sourceInclude,
 		DefaultPackages:    layout.Packages,
 		SourceModulePath:   layout.ModulePath,
 		GoWork:             gowork,
@@ -386,7 +392,10 @@ func (m *GoBuild) builderImage() string {
 // holding the nearest go.work (unless gowork is off) or go.mod and every
 // directory they need, with only those uploaded, without what their
 // .gitignore files ignore.
-func workspaceSource(ctx context.Context, ws *dagger.Workspace, gowork GoWorkMode) (*dagger.Directory, gorepo.Layout, error) {
+//
+// It returns the source, its layout, and what of it was uploaded when not
+// all of it was.
+func workspaceSource(ctx context.Context, ws *dagger.Workspace, gowork GoWorkMode) (*dagger.Directory, gorepo.Layout, []string, error) {
 	if ws == nil {
 		ws = dag.CurrentWorkspace()
 	}
@@ -394,22 +403,22 @@ func workspaceSource(ctx context.Context, ws *dagger.Workspace, gowork GoWorkMod
 	if gowork != GoWorkModeOff {
 		var err error
 		if goWork, err = ws.FindUp(ctx, "go.work"); err != nil {
-			return nil, gorepo.Layout{}, fmt.Errorf("finding the Go workspace to build: %w", err)
+			return nil, gorepo.Layout{}, nil, fmt.Errorf("finding the Go workspace to build: %w", err)
 		}
 	}
 	goMod, err := ws.FindUp(ctx, "go.mod")
 	if err != nil {
-		return nil, gorepo.Layout{}, fmt.Errorf("finding the Go module to build: %w", err)
+		return nil, gorepo.Layout{}, nil, fmt.Errorf("finding the Go module to build: %w", err)
 	}
 	if goMod == "" && goWork == "" {
-		return nil, gorepo.Layout{}, errNoGoMod
+		return nil, gorepo.Layout{}, nil, errNoGoMod
 	}
 	layout, err := gorepo.Discover(goWork, goMod, func(p string) ([]byte, error) {
 		s, err := ws.File(p).Contents(ctx)
 		return []byte(s), err
 	})
 	if err != nil {
-		return nil, layout, err
+		return nil, layout, nil, err
 	}
 	opts := dagger.WorkspaceDirectoryOpts{
 		// The project's .gitignore applies: outputs such as bin/ or dist/
@@ -426,7 +435,7 @@ func workspaceSource(ctx context.Context, ws *dagger.Workspace, gowork GoWorkMod
 			opts.Include = append(opts.Include, path.Join(layout.Dir, pattern))
 		}
 	}
-	return ws.Directory(layout.Root, opts), layout, nil
+	return ws.Directory(layout.Root, opts), layout, opts.Include, nil
 }
 
 // errNoGoMod says the workspace is not in a Go module.

@@ -216,3 +216,60 @@ func TestBuildScriptStampsFromGit(t *testing.T) {
 		})
 	}
 }
+
+// TestStampScriptPartialSource checks a checkout uploaded in part: the files
+// left out are not changes, a file deleted in an uploaded directory is.
+func TestStampScriptPartialSource(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git command on PATH")
+	}
+	tests := []struct {
+		name, remove, want string
+	}{
+		{"only directories left out", "", "v1.0.0"},
+		{"a file deleted in an uploaded directory", "app/main.go", "v1.0.0-dirty"},
+		{"a file deleted that an uploaded pattern names", "app/LICENSE", "v1.0.0-dirty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := t.TempDir()
+			env := append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com",
+				"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
+			run := func(dir string, args ...string) string {
+				t.Helper()
+				cmd := exec.Command(args[0], args[1:]...)
+				cmd.Dir, cmd.Env = dir, env
+				out, err := cmd.CombinedOutput()
+				if err != nil {
+					t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
+				}
+				return string(out)
+			}
+			for _, f := range []string{"app/main.go", "app/LICENSE", "lib/lib.go", "unrelated/notes.txt", "other/deep/x.go", "README.md"} {
+				if err := os.MkdirAll(filepath.Join(src, filepath.Dir(f)), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(src, f), []byte(f), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			run(src, "git", "init", "-q")
+			run(src, "git", "add", ".")
+			run(src, "git", "commit", "-q", "-m", "first")
+			run(src, "git", "tag", "v1.0.0")
+			// What the upload leaves out, and what the test deletes.
+			for _, f := range []string{"unrelated", "other", "README.md", tt.remove} {
+				if f != "" {
+					if err := os.RemoveAll(filepath.Join(src, f)); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			env = append(env, PartialSourceEnv+"=app/\nlib/\napp/LICENSE*\n.git/")
+			out := run(filepath.Join(src, "app"), "sh", "-c", StampScript)
+			if !strings.Contains(out, "describe="+tt.want+"\n") {
+				t.Errorf("StampScript printed %q, want describe=%s", out, tt.want)
+			}
+		})
+	}
+}

@@ -132,15 +132,35 @@ report() {
 // when the source is no git checkout (or the builder has no git). BuildScript
 // links what it prints; the caller runs it to describe the binaries. It runs
 // in a subshell of its own, so its early exits end only the stamp.
+//
+// A source uploaded in part (only the directories a build needs, listed one
+// pattern a line in $GO_BUILD_PARTIAL_SOURCE, PartialSourceEnv) lacks
+// tracked files that are not deleted: they are marked skip-worktree first, so neither git describe
+// nor go's own VCS stamp calls the checkout dirty for them.
 const StampScript = `(
 command -v git >/dev/null 2>&1 || exit 0
 git rev-parse --is-inside-work-tree >/dev/null 2>&1 || exit 0
+if [ -n "${` + PartialSourceEnv + `:-}" ]; then
+	(
+	set -f
+	IFS='
+'
+	cd "$(git rev-parse --show-toplevel)" || exit 0
+	set -- .
+	for p in $` + PartialSourceEnv + `; do set -- "$@" ":(exclude)$p"; done
+	git ls-files -z --deleted -- "$@" | xargs -0 -r git update-index --skip-worktree --
+	)
+fi
 echo "revision=$(git rev-parse HEAD)"
 echo "describe=$(git describe --tags --always --dirty 2>/dev/null || true)"
 echo "time=$(git log -1 --format=%ct)"
 echo "date=$(TZ=UTC0 git log -1 --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ)"
 echo "remote=$(git config --get remote.origin.url || true)"
 )`
+
+// PartialSourceEnv names the variable that lists, one pattern a line, what
+// of a git checkout was uploaded when it was uploaded in part.
+const PartialSourceEnv = "GO_BUILD_PARTIAL_SOURCE"
 
 // shellWords quotes args as one shell command line.
 func shellWords(args []string) string {
