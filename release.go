@@ -16,6 +16,7 @@ import (
 
 	"dagger/go-build/internal/dagger"
 	"dagger/go-build/internal/gomodule"
+	"dagger/go-build/internal/linuxpkg"
 	"dagger/go-build/internal/platform"
 	"dagger/go-build/internal/release"
 )
@@ -56,7 +57,9 @@ var archiveFormats = map[ArchiveFormat]string{ArchiveFormatTarGz: "tar.gz", Arch
 // and verified before anything is packed, and one
 // platform failing fails the release. Archives are reproducible: every
 // entry has the source time (sourceDateEpoch, else the commit time), so the
-// same commit gives the same bytes and checksums.
+// same commit gives the same bytes and checksums. With linuxPackages, it
+// also writes deb, rpm and apk packages of the Linux platforms (see
+// docs/linux-packages.md).
 func (m *GoBuild) Release(
 	ctx context.Context,
 	// Target platforms, as for build (e.g.
@@ -105,6 +108,40 @@ func (m *GoBuild) Release(
 	// time, else 1980-01-01T00:00:00Z.
 	// +optional
 	sourceDateEpoch string,
+	// Linux packages to write for every Linux platform, next to its
+	// archive, named as GoReleaser's nfpm step names them
+	// (<project>_<version>_linux_<arch>[v<variant>].deb) with the binaries
+	// in /usr/bin: DEB, RPM and/or APK, e.g. --linux-packages DEB,RPM,APK.
+	// Each is listed in the checksums file and, with sbom, has an SBOM
+	// <package>.sbom.spdx.json. Default: none.
+	// +optional
+	linuxPackages []LinuxPackageFormat,
+	// Maintainer of the Linux packages, "Name <email>", e.g. "Jane Doe
+	// <jane@example.com>". Default: "Unset Maintainer <unset@localhost>",
+	// nFPM's placeholder.
+	// +optional
+	packageMaintainer string,
+	// Description of the Linux packages, one line. Default: "<project>,
+	// built from the Go module <module path>".
+	// +optional
+	packageDescription string,
+	// Homepage of the Linux packages, an http(s) URL. Default: https:// and
+	// the module path without its /vN suffix, e.g.
+	// https://github.com/mikefarah/yq for github.com/mikefarah/yq/v4 (none
+	// for a path with no host).
+	// +optional
+	packageHomepage string,
+	// License of the Linux packages, an SPDX expression such as MIT or
+	// Apache-2.0. Default: the one the source root's LICENSE file names
+	// (its SPDX-License-Identifier, or Apache-2.0, MPL-2.0, BSD-3-Clause,
+	// BSD-2-Clause, MIT, ISC, 0BSD or Unlicense recognized by its text),
+	// else none.
+	// +optional
+	packageLicense string,
+	// Vendor of the Linux packages (rpm's Vendor tag), e.g. "ACME Inc.".
+	// Default: none.
+	// +optional
+	packageVendor string,
 ) (*dagger.Directory, error) {
 	if err := m.requireSource("release"); err != nil {
 		return nil, err
@@ -113,6 +150,10 @@ func (m *GoBuild) Release(
 		platforms: platforms, projectName: projectName, version: version,
 		nameTemplate: nameTemplate, format: string(format), binariesOnly: binariesOnly,
 		sbom: sbom, sourceDateEpoch: sourceDateEpoch,
+		packages: linuxPackageArgs{formats: linuxPackages, meta: linuxpkg.Metadata{
+			Maintainer: packageMaintainer, Description: packageDescription, Homepage: packageHomepage,
+			License: packageLicense, Vendor: packageVendor,
+		}},
 	})
 	if err != nil {
 		return nil, err
@@ -125,6 +166,7 @@ type releaseArgs struct {
 	platforms                                                   []string
 	projectName, version, nameTemplate, format, sourceDateEpoch string
 	binariesOnly, sbom                                          bool
+	packages                                                    linuxPackageArgs
 }
 
 // releaseRequest is a release checked before any container work.
@@ -144,6 +186,8 @@ type releaseRequest struct {
 	binariesOnly bool
 	// mtime is the zero time when it comes from the source.
 	mtime time.Time
+	// packages are the Linux packages to write (packages.go).
+	packages linuxPackages
 }
 
 // checkRelease checks everything it can before any container work: the
@@ -196,6 +240,10 @@ func (m *GoBuild) checkRelease(a releaseArgs) (releaseRequest, error) {
 			}
 			return releaseRequest{}, err
 		}
+	}
+	req.packages, err = checkLinuxPackages(a.packages, req)
+	if err != nil {
+		return releaseRequest{}, err
 	}
 	return req, nil
 }
@@ -313,7 +361,7 @@ func (m *GoBuild) runRelease(ctx context.Context, req releaseRequest) (*dagger.D
 	}
 	var names release.Plan
 	if !req.binariesOnly {
-		if names, err = m.releasePlan(ctx, plan, req); err != nil {
+		if names, err = m.releasePlan(ctx, plan, &req); err != nil {
 			return nil, err
 		}
 	}
@@ -371,6 +419,9 @@ func (p *buildPlan) writeArchives(ctx context.Context, req releaseRequest, names
 	if err := os.Mkdir(dist, 0o755); err != nil {
 		return err
 	}
+	if err := writeLinuxPackages(req.packages, dist, built, docsDir, docs, mtime); err != nil {
+		return err
+	}
 	return release.WriteDist(dist, names, built, docsDir, docs, mtime)
 }
 
@@ -402,8 +453,8 @@ func (m *GoBuild) cgoBuilderTargets(ctx context.Context, targets []platform.Targ
 }
 
 // releasePlan names every output, now that the project name and version
-// can be read from the source.
-func (m *GoBuild) releasePlan(ctx context.Context, plan *buildPlan, req releaseRequest) (release.Plan, error) {
+// can be read from the source, the Linux packages into req.packages.
+func (m *GoBuild) releasePlan(ctx context.Context, plan *buildPlan, req *releaseRequest) (release.Plan, error) {
 	opts := req.options
 	if opts.ProjectName == "" {
 		name, err := m.defaultProjectName(ctx, plan.src)
@@ -417,31 +468,45 @@ func (m *GoBuild) releasePlan(ctx context.Context, plan *buildPlan, req releaseR
 		return release.Plan{}, err
 	}
 	opts.Version = v.Name
-	return release.NewPlan(opts, req.targets)
+	names, err := release.NewPlan(opts, req.targets)
+	if err != nil {
+		return release.Plan{}, err
+	}
+	return names, m.planLinuxPackages(ctx, plan.src, req, &names)
 }
 
 // defaultProjectName is the name of the Go module built: of --module, else
 // of the source's go.mod.
 func (m *GoBuild) defaultProjectName(ctx context.Context, src *dagger.Directory) (string, error) {
-	var modulePath string
+	modulePath, err := m.modulePath(ctx, src)
+	if err != nil {
+		return "", fmt.Errorf("%w (or give projectName)", err)
+	}
+	return release.ProjectName(modulePath)
+}
+
+// modulePath is the path of the Go module built: of --module, else the
+// one source discovery found, else of the source's go.mod.
+func (m *GoBuild) modulePath(ctx context.Context, src *dagger.Directory) (string, error) {
 	if m.Module != "" {
 		spec, err := gomodule.ParseSpec(m.Module)
 		if err != nil {
 			return "", err
 		}
-		modulePath = spec.Path
-	} else if m.SourceModulePath != "" {
-		modulePath = m.SourceModulePath
-	} else {
-		goMod, err := src.File("go.mod").Contents(ctx)
-		if err != nil {
-			return "", fmt.Errorf("reading go.mod for the project name (or give projectName): %w", withStderr(err))
-		}
-		if modulePath = modfile.ModulePath([]byte(goMod)); modulePath == "" {
-			return "", fmt.Errorf("the source's go.mod has no module line to take the project name from: give projectName")
-		}
+		return spec.Path, nil
 	}
-	return release.ProjectName(modulePath)
+	if m.SourceModulePath != "" {
+		return m.SourceModulePath, nil
+	}
+	goMod, err := src.File("go.mod").Contents(ctx)
+	if err != nil {
+		return "", fmt.Errorf("reading the source's go.mod for the module path: %w", withStderr(err))
+	}
+	modulePath := modfile.ModulePath([]byte(goMod))
+	if modulePath == "" {
+		return "", fmt.Errorf("the source's go.mod has no module line")
+	}
+	return modulePath, nil
 }
 
 // buildRelease builds every target concurrently (bounded by

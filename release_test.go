@@ -94,14 +94,14 @@ func TestReleaseErrors(t *testing.T) {
 func TestReleaseFailsBeforeContainerWork(t *testing.T) {
 	ctx := context.Background()
 	m := config()
-	_, err := m.Release(ctx, []string{"linux/amd64", "linux/amd64"}, "", "", "", "", false, true, "")
+	_, err := m.Release(ctx, []string{"linux/amd64", "linux/amd64"}, "", "", "", "", false, true, "", nil, "", "", "", "", "")
 	errtest.Check(t, err, platform.ErrDuplicate, "linux/amd64")
-	_, err = m.Release(ctx, twoPlatforms, "", "", "", "tar.xz", false, true, "")
+	_, err = m.Release(ctx, twoPlatforms, "", "", "", "tar.xz", false, true, "", nil, "", "", "", "", "")
 	errtest.Check(t, err, release.ErrFormat, "tar.xz")
 
 	m.Source = nil
 	m.NoSourceReason = errNoGoMod.Error()
-	_, err = m.Release(ctx, twoPlatforms, "", "", "", "", false, true, "")
+	_, err = m.Release(ctx, twoPlatforms, "", "", "", "", false, true, "", nil, "", "", "", "", "")
 	errtest.Check(t, err, nil, "release needs a Go source")
 }
 

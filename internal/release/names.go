@@ -117,6 +117,34 @@ type Plan struct {
 	Checksums string
 	// Outputs are per target, in the order the targets were given.
 	Outputs []Output
+	// Extra are files other steps of the release write into dist (the
+	// Linux packages and their SBOMs), which the checksums file lists
+	// too; see AddFiles.
+	Extra []string
+}
+
+// AddFiles adds names, the files another step writes into dist, to the
+// plan's Extra, checking each is a safe file name not already planned,
+// also when they differ only in case. what describes them in errors.
+func (p *Plan) AddFiles(what string, names []string) error {
+	taken := map[string]bool{strings.ToLower(p.Checksums): true}
+	for _, n := range p.Checksummed() {
+		taken[strings.ToLower(n)] = true
+	}
+	var errs []error
+	for _, n := range names {
+		if err := CheckName(what, n); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if taken[strings.ToLower(n)] {
+			errs = append(errs, fmt.Errorf("%w: %s %s has the name of another output of the release", ErrCollision, what, n))
+			continue
+		}
+		taken[strings.ToLower(n)] = true
+		p.Extra = append(p.Extra, n)
+	}
+	return errors.Join(errs...)
 }
 
 // SBOMExt ends the name of every SBOM document a release writes.
@@ -140,15 +168,15 @@ type Output struct {
 }
 
 // Uploads are the files a release publishes, sorted: every archive, every
-// SBOM and the checksums file.
+// SBOM, the Extra files and the checksums file.
 func (p Plan) Uploads() []string {
 	names := append(p.Checksummed(), p.Checksums)
 	slices.Sort(names)
 	return names
 }
 
-// Checksummed are the files the checksums file lists, sorted: the archives
-// and SBOMs. GoReleaser checksums every uploadable artifact but the
+// Checksummed are the files the checksums file lists, sorted: the archives,
+// SBOMs and Extra files. GoReleaser checksums every uploadable artifact but the
 // checksums file and signatures, and its sbom pipe runs before its
 // checksums pipe, so SBOMs are listed too.
 func (p Plan) Checksummed() []string {
@@ -159,6 +187,7 @@ func (p Plan) Checksummed() []string {
 			names = append(names, o.SBOM)
 		}
 	}
+	names = append(names, p.Extra...)
 	slices.Sort(names)
 	return names
 }

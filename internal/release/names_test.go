@@ -3,6 +3,7 @@ package release
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -300,5 +301,26 @@ func TestTitle(t *testing.T) {
 		if got := title(in); got != want {
 			t.Errorf("title(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestPlanAddFiles(t *testing.T) {
+	plan, err := NewPlan(Options{ProjectName: "app", Version: "1.0.0", SBOM: true}, []platform.Target{platform.MustParse("linux/amd64")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := plan.AddFiles("package", []string{"app_1.0.0_linux_amd64.deb", "app_1.0.0_linux_amd64.deb.sbom.spdx.json"}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"app_1.0.0_linux_amd64.deb", "app_1.0.0_linux_amd64.deb.sbom.spdx.json", "app_1.0.0_linux_amd64.sbom.spdx.json", "app_1.0.0_linux_amd64.tar.gz"}
+	if got := plan.Checksummed(); !slices.Equal(got, want) {
+		t.Errorf("Checksummed() = %q, want %q", got, want)
+	}
+	if got := plan.Uploads(); len(got) != 5 || got[0] != "app_1.0.0_checksums.txt" {
+		t.Errorf("Uploads() = %q", got)
+	}
+	err = plan.AddFiles("package", []string{"APP_1.0.0_linux_amd64.tar.gz", "app_1.0.0_linux_amd64.deb", "app_1.0.0_checksums.txt", "a b"})
+	if !errors.Is(err, ErrCollision) || !errors.Is(err, ErrUnsafeName) || strings.Count(err.Error(), "has the name of another output") != 3 {
+		t.Errorf("AddFiles of taken and unsafe names = %v", err)
 	}
 }
