@@ -133,15 +133,16 @@ func (m *Tests) checkDebInstalls(ctx context.Context, deb *dagger.File, platform
 	return nil
 }
 
-// packageFieldsScript prints, for every package in /dist, its file name
-// and the fields its own tool reads: dpkg-deb for a deb, rpm -qip for an
-// rpm, tar for an apk's .PKGINFO.
+// packageFieldsScript prints, for every package in /dist, its file name,
+// format, name, version and architecture as its own tool reads them:
+// dpkg-deb for a deb, rpm -qip for an rpm (Name, Version, Release,
+// Architecture), tar for an apk's .PKGINFO.
 const packageFieldsScript = `set -eu
 apt-get update -qq >/dev/null
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rpm >/dev/null
 cd /dist
 for f in *.deb; do echo "$f deb $(dpkg-deb -f "$f" Package) $(dpkg-deb -f "$f" Version) $(dpkg-deb -f "$f" Architecture)"; done
-for f in *.rpm; do echo "$f rpm $(rpm -qip --nosignature --queryformat '%{NAME} %{VERSION}-%{RELEASE} %{ARCH}' "$f")"; done
+for f in *.rpm; do echo "$f rpm $(rpm -qip "$f" | sed -n 's/^\(Name\|Version\|Release\|Architecture\) *: //p' | tr '\n' ' ')"; done
 for f in *.apk; do echo "$f apk $(tar -xzOf "$f" .PKGINFO | sed -n 's/^pkgname = //p;s/^pkgver = //p;s/^arch = //p' | tr '\n' ' ')"; done
 `
 
@@ -157,7 +158,8 @@ func (m *Tests) checkPackageFields(ctx context.Context, dist *dagger.Directory) 
 	}
 	// 9.9.9-check is a semantic version with a prerelease, which each
 	// format spells its own way.
-	versions := map[string]string{"deb": "9.9.9~check", "rpm": "9.9.9~check-1", "apk": "9.9.9_check"}
+	// An rpm has release 1 too.
+	versions := map[string]string{"deb": "9.9.9~check", "rpm": "9.9.9~check 1", "apk": "9.9.9_check"}
 	lines := map[string]string{}
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		name, rest, _ := strings.Cut(line, " ")
