@@ -33,10 +33,10 @@ type ServiceBinding struct {
 // Where the credentials are mounted in the builders: the paths are named
 // in the environment and git's configuration; the contents never are.
 const (
-	netrcPath      = "/root/.netrc"
-	gitTokenDir    = "/run/go-build"
-	caBundlePath   = "/etc/ssl/certs/ca-certificates.crt"
-	companyCAMount = "/tmp/go-build-company-ca.pem"
+	netrcPath    = "/root/.netrc"
+	gitTokenDir  = "/run/go-build"
+	systemCADir  = "/etc/ssl/certs"
+	companyCADir = "/usr/local/share/go-build/ca-certificates"
 )
 
 // WithGitToken gives git a token for a host's HTTPS repositories.
@@ -138,20 +138,22 @@ func gitTokenFile(i int) string {
 	return gitTokenDir + "/git-token-" + strconv.Itoa(i)
 }
 
-// withCompanyCA appends the company's CA certificates to ctr's system
-// bundle, which go and git (GnuTLS or OpenSSL) read: the public CAs stay
-// trusted. It runs on the bare image, before caches and the source, so its
-// layer is shared by every build of the same image and bundle.
+// withCompanyCA adds the company's CA certificates to what go and git
+// trust, beside the system bundle (the public CAs stay trusted): a file in
+// a directory of its own, which go reads as one of SSL_CERT_DIR's and git
+// (curl, GnuTLS or OpenSSL) as its CA path. The system bundle itself is not
+// edited: the engine installs its own CAs into it for each exec and puts
+// the file back afterwards, which drops anything an exec appended. It comes
+// before caches and the source, so its layer is shared by every build of
+// the same image and bundle.
 func (m *GoBuild) withCompanyCA(ctr *dagger.Container) *dagger.Container {
 	if m.CACertificates == nil {
 		return ctr
 	}
 	return ctr.
-		WithMountedFile(companyCAMount, m.CACertificates).
-		WithExec([]string{"sh", "-c", `set -eu
-mkdir -p "$(dirname "$2")"
-{ echo; cat "$1"; } >> "$2"`, "add-ca", companyCAMount, caBundlePath}).
-		WithoutMount(companyCAMount)
+		WithFile(companyCADir+"/company-ca.pem", m.CACertificates).
+		WithEnvVariable("SSL_CERT_DIR", systemCADir+":"+companyCADir).
+		WithEnvVariable("GIT_SSL_CAPATH", companyCADir)
 }
 
 // withModuleAccess gives ctr what fetching private modules needs: go's

@@ -33,6 +33,8 @@ main.go:9:2: mods.internal/greet@v1.0.0: reading https://mods.internal:8443/mods
 		{"git untrusted", `go: module git.internal/words: git ls-remote -q origin in /go/pkg/mod/cache/vcs/0123: exit status 128:
 	fatal: unable to access 'https://git.internal/words.git/': server certificate verification failed. CAfile: /etc/ssl/certs/ca-certificates.crt CRLfile: none`,
 			Diagnosis{Untrusted, "git.internal", "git.internal/words", ""}},
+		{"go-get page untrusted", `main.go:8:2: unrecognized import path "git.internal/words": https fetch: Get "https://git.internal/words?go-get=1": tls: failed to verify certificate: x509: certificate signed by unknown authority`,
+			Diagnosis{Untrusted, "git.internal", "git.internal/words", ""}},
 		{"compile error", "./main.go:3:1: syntax error: non-declaration statement outside function body", Diagnosis{}},
 		{"not found", "go: example.com/x@v1.0.0: reading https://proxy.golang.org/example.com/x/@v/v1.0.0.mod: 404 Not Found", Diagnosis{}},
 	}
