@@ -29,6 +29,9 @@ type Diagnosis struct {
 	Module  string
 	// Status is the HTTP status for Refused, e.g. "401 Unauthorized".
 	Status string
+	// Git says git was refused (a repository), not go (a proxy or a
+	// go-get page).
+	Git bool
 }
 
 var (
@@ -60,8 +63,10 @@ func Diagnose(stderr string) Diagnosis {
 		case statusPattern.MatchString(line):
 			d.Problem = Refused
 			d.Status = statusPattern.FindString(line)
+			// git's "remote: 401 ..." line, before its fatal: line.
+			d.Git = strings.HasPrefix(strings.TrimSpace(line), "remote:")
 		case gitRefusedPattern.MatchString(line):
-			d.Problem = Refused
+			d.Problem, d.Git = Refused, true
 			if m := gitRefusedPattern.FindStringSubmatch(line); m[1] == "403" {
 				d.Status = "403 Forbidden"
 			} else {
@@ -147,8 +152,11 @@ func (d Diagnosis) Hint() string {
 		if status == "" {
 			status = "401 Unauthorized"
 		}
-		return fmt.Sprintf("%s refused the credentials%s (%s): no or a wrong login reached it; give --netrc with a line `machine %s login <user> password <token>` (the port is part of the machine name when it is not 443), or with-git-token --host %s for git over HTTPS",
-			host, module, status, netrcMachine(host), host)
+		fix := fmt.Sprintf("give --netrc with a line `machine %s login <user> password <token>` (the port is part of the machine name when it is not 443)", netrcMachine(host))
+		if d.Git {
+			fix = fmt.Sprintf("give git a login with with-git-token --host %s, or %s", host, strings.TrimPrefix(fix, "give "))
+		}
+		return fmt.Sprintf("%s refused the credentials%s (%s): no or a wrong login reached it; %s", host, module, status, fix)
 	case Untrusted:
 		return fmt.Sprintf("the certificate of %s is not trusted%s: give the CA that signed it with --ca-certificates (a PEM file), or check that the certificate names %s",
 			host, module, hostName(host))
