@@ -178,9 +178,12 @@ type GoBuild struct {
 	// .netrc for go and git, mounted as a secret file.
 	// +private
 	Netrc *dagger.Secret
-	// Company CA certificates added to the builders' system bundle.
+	// Company CA certificates the builders trust beside the system bundle.
 	// +private
 	CACertificates *dagger.File
+	// The same, as a secret.
+	// +private
+	CACertificatesSecret *dagger.Secret
 	// Git tokens by host, by withGitToken.
 	// +private
 	GitTokens []GitToken
@@ -323,10 +326,14 @@ func New(
 	// +optional
 	netrc *dagger.Secret,
 	// PEM bundle of the company's CA certificates (e.g. ./corp-ca.pem),
-	// added to the system bundle of every container that fetches modules
-	// or runs git; the public CAs stay trusted.
+	// trusted beside the system bundle by go and git in every container
+	// that fetches modules or runs git; the public CAs stay trusted.
 	// +optional
 	caCertificates *dagger.File,
+	// The same PEM bundle as a secret (e.g. env:CORP_CA_PEM), for a CI
+	// that keeps it in one: mounted as a secret file, in no layer.
+	// +optional
+	caCertificatesSecret *dagger.Secret,
 ) (*GoBuild, error) {
 	switch gowork {
 	case GoWorkModeAuto, GoWorkModeOff:
@@ -350,40 +357,41 @@ func New(
 		}
 	}
 	m := &GoBuild{
-		NoSourceReason:     noSource,
-		Source:             source,
-		SourceDir:          layout.Dir,
-		SourceInclude:      sourceInclude,
-		DefaultPackages:    layout.Packages,
-		SourceModulePath:   layout.ModulePath,
-		GoWork:             gowork,
-		Module:             module,
-		GoVersion:          goVersion,
-		BuilderImage:       builderImage,
-		BuilderContainer:   toolchain,
-		StripImage:         stripImage,
-		Packages:           packages,
-		Tags:               tags,
-		Ldflags:            ldflags,
-		Cgo:                cgo,
-		Static:             static,
-		TargetPackages:     targetPackages,
-		Version:            version,
-		Strip:              strip,
-		Mode:               mode,
-		CacheNamespace:     cacheNamespace,
-		LLVMVersion:        llvmVersion,
-		KubernetesVersion:  kubernetesVersion,
-		ToolchainBaseImage: toolchainBaseImage,
-		GoDownloadURL:      goDownloadUrl,
-		Rerelease:          rerelease,
-		GoPrivate:          goprivate,
-		GoProxy:            goproxy,
-		GoNoProxy:          gonoproxy,
-		GoNoSumDB:          gonosumdb,
-		GoSumDB:            gosumdb,
-		Netrc:              netrc,
-		CACertificates:     caCertificates,
+		NoSourceReason:       noSource,
+		Source:               source,
+		SourceDir:            layout.Dir,
+		SourceInclude:        sourceInclude,
+		DefaultPackages:      layout.Packages,
+		SourceModulePath:     layout.ModulePath,
+		GoWork:               gowork,
+		Module:               module,
+		GoVersion:            goVersion,
+		BuilderImage:         builderImage,
+		BuilderContainer:     toolchain,
+		StripImage:           stripImage,
+		Packages:             packages,
+		Tags:                 tags,
+		Ldflags:              ldflags,
+		Cgo:                  cgo,
+		Static:               static,
+		TargetPackages:       targetPackages,
+		Version:              version,
+		Strip:                strip,
+		Mode:                 mode,
+		CacheNamespace:       cacheNamespace,
+		LLVMVersion:          llvmVersion,
+		KubernetesVersion:    kubernetesVersion,
+		ToolchainBaseImage:   toolchainBaseImage,
+		GoDownloadURL:        goDownloadUrl,
+		Rerelease:            rerelease,
+		GoPrivate:            goprivate,
+		GoProxy:              goproxy,
+		GoNoProxy:            gonoproxy,
+		GoNoSumDB:            gonosumdb,
+		GoSumDB:              gosumdb,
+		Netrc:                netrc,
+		CACertificates:       caCertificates,
+		CACertificatesSecret: caCertificatesSecret,
 	}
 	if versionsFile != nil {
 		if err := m.applyVersionsFile(ctx, versionsFile); err != nil {
@@ -393,7 +401,7 @@ func New(
 	if err := m.validate(); err != nil {
 		return nil, err
 	}
-	if err := checkCABundle(ctx, caCertificates); err != nil {
+	if err := checkCABundle(ctx, caCertificates, caCertificatesSecret); err != nil {
 		return nil, err
 	}
 	// Spellings such as go1.26 or v1.34.1 become the plain versions image

@@ -37,6 +37,8 @@ const (
 	gitTokenDir  = "/run/go-build"
 	systemCADir  = "/etc/ssl/certs"
 	companyCADir = "/usr/local/share/go-build/ca-certificates"
+	// companyCAFile is the CA bundle, in a directory of its own.
+	companyCAFile = companyCADir + "/company-ca.pem"
 )
 
 // WithGitToken gives git a token for a host's HTTPS repositories.
@@ -105,15 +107,24 @@ func (m *GoBuild) privateSettings() privmod.Settings {
 	}
 }
 
-// checkCABundle reads the CA bundle, before any work, so a file that is
-// not PEM certificates fails naming the option.
-func checkCABundle(ctx context.Context, f *dagger.File) error {
-	if f == nil {
+// checkCABundle reads the CA bundle, before any work, so one that is not
+// PEM certificates fails naming the option. Given as a file or as a
+// secret, not both.
+func checkCABundle(ctx context.Context, f *dagger.File, secret *dagger.Secret) error {
+	var data string
+	var err error
+	switch {
+	case f != nil && secret != nil:
+		return fmt.Errorf("--ca-certificates and --ca-certificates-secret: give the CA bundle once, as a file or as a secret")
+	case f != nil:
+		data, err = f.Contents(ctx)
+	case secret != nil:
+		data, err = secret.Plaintext(ctx)
+	default:
 		return nil
 	}
-	data, err := f.Contents(ctx)
 	if err != nil {
-		return fmt.Errorf("reading --ca-certificates: %w", err)
+		return fmt.Errorf("reading the CA bundle: %w", err)
 	}
 	return privmod.CheckCABundle(data)
 }
@@ -147,11 +158,15 @@ func gitTokenFile(i int) string {
 // before caches and the source, so its layer is shared by every build of
 // the same image and bundle.
 func (m *GoBuild) withCompanyCA(ctr *dagger.Container) *dagger.Container {
-	if m.CACertificates == nil {
+	switch {
+	case m.CACertificates != nil:
+		ctr = ctr.WithFile(companyCAFile, m.CACertificates)
+	case m.CACertificatesSecret != nil:
+		ctr = ctr.WithMountedSecret(companyCAFile, m.CACertificatesSecret, dagger.ContainerWithMountedSecretOpts{Mode: 0o444})
+	default:
 		return ctr
 	}
 	return ctr.
-		WithFile(companyCADir+"/company-ca.pem", m.CACertificates).
 		WithEnvVariable("SSL_CERT_DIR", systemCADir+":"+companyCADir).
 		WithEnvVariable("GIT_SSL_CAPATH", companyCADir)
 }
