@@ -66,7 +66,7 @@ func (m *Tests) startPrivServers(ctx context.Context) (*privServers, error) {
 		WithNewFile("/certs/cert.pem", pki.Cert).
 		WithNewFile("/certs/key.pem", pki.Key)
 	proxy, err := server.
-		WithNewFile("/password", privPassword).
+		WithMountedSecret("/password", dag.SetSecret("go-build-check-proxy-password", privPassword)).
 		WithDirectory("/modules/greet", fixtures.Directory("greet")).
 		WithExposedPort(privProxyPort).
 		AsService(dagger.ContainerAsServiceOpts{Args: []string{
@@ -79,7 +79,7 @@ func (m *Tests) startPrivServers(ctx context.Context) (*privServers, error) {
 		return nil, fmt.Errorf("starting the module proxy: %s", errorText(err))
 	}
 	git, err := server.
-		WithNewFile("/password", privGitToken).
+		WithMountedSecret("/password", dag.SetSecret("go-build-check-git-password", privGitToken)).
 		WithDirectory("/src/words", fixtures.Directory("words")).
 		WithExec([]string{"sh", "-c", `set -eu
 cd /src/words
@@ -280,9 +280,9 @@ func (m *Tests) PrivateModulesRefused(ctx context.Context) error {
 		want      []string
 	}{
 		{"a wrong proxy password", "private-wrong-password", srv.ca, wrongProxy + gitLine,
-			[]string{"mods.internal/greet", "401 Unauthorized", "mods.internal:8443 refused the credentials", "machine mods.internal:8443"}},
+			[]string{"mods.internal:8443 refused the credentials for module mods.internal/greet (401 Unauthorized)", "machine mods.internal:8443"}},
 		{"no git login", "private-no-git-login", srv.ca, rightProxy,
-			[]string{"git.internal/words", "git.internal refused the credentials", "with-git-token --host git.internal"}},
+			[]string{"git.internal refused the credentials for module git.internal/words", "with-git-token --host git.internal"}},
 		{"no CA", "private-no-ca", "", rightProxy + gitLine,
 			[]string{"x509: certificate signed by unknown authority", ".internal is not trusted", "--ca-certificates"}},
 	}

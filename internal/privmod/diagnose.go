@@ -46,8 +46,9 @@ var (
 	// path@version as go names the module it was fetching.
 	moduleVersionPattern = regexp.MustCompile(`([A-Za-z0-9][A-Za-z0-9._~/-]*\.[A-Za-z0-9._~/-]+)@(v[0-9][A-Za-z0-9.+-]*|latest|upgrade|patch)\b`)
 	// "module path:" as go names a module it resolves without a version,
-	// and the import path whose go-get page it could not read.
-	modulePattern = regexp.MustCompile(`\bmodule ([A-Za-z0-9][A-Za-z0-9._~/-]*\.[A-Za-z0-9._~/-]+):|import path "([^"\s]+)"`)
+	// the import path whose go-get page it could not read,
+	// and the module whose go.mod it reads from a repository.
+	modulePattern = regexp.MustCompile(`\bmodule ([A-Za-z0-9][A-Za-z0-9._~/-]*\.[A-Za-z0-9._~/-]+):|import path "([^"\s]+)"|reading ([^\s]+)/go\.mod at revision`)
 	// A proxy request's URL: https://host/<escaped module path>/@v/...
 	proxyPathPattern = regexp.MustCompile(`https?://[^/\s'"]+/(?:[^\s'"]*?/)??([^\s'"@]+)/@(?:v|latest)`)
 )
@@ -111,7 +112,7 @@ func moduleOf(line string) string {
 		return strings.TrimPrefix(m[1], "/")
 	}
 	if m := modulePattern.FindStringSubmatch(line); m != nil {
-		return m[1] + m[2]
+		return m[1] + m[2] + m[3]
 	}
 	if m := proxyPathPattern.FindStringSubmatch(line); m != nil {
 		return unescapePath(m[1])

@@ -35,6 +35,11 @@ main.go:9:2: mods.internal/greet@v1.0.0: reading https://mods.internal:8443/mods
 			Diagnosis{Untrusted, "git.internal", "git.internal/words", "", false}},
 		{"go-get page untrusted", `main.go:8:2: unrecognized import path "git.internal/words": https fetch: Get "https://git.internal/words?go-get=1": tls: failed to verify certificate: x509: certificate signed by unknown authority`,
 			Diagnosis{Untrusted, "git.internal", "git.internal/words", "", false}},
+		{"git no credentials, go.mod at a revision", `go: downloading git.internal/words v1.0.0
+main.go:8:2: reading git.internal/words/go.mod at revision v1.0.0: git ls-remote -q --end-of-options origin in /go/pkg/mod/cache/vcs/2da7: exit status 128:
+	fatal: could not read Username for 'https://git.internal': terminal prompts disabled
+Confirm the import path was entered correctly.`,
+			Diagnosis{Refused, "git.internal", "git.internal/words", "401 Unauthorized", true}},
 		{"compile error", "./main.go:3:1: syntax error: non-declaration statement outside function body", Diagnosis{}},
 		{"not found", "go: example.com/x@v1.0.0: reading https://proxy.golang.org/example.com/x/@v/v1.0.0.mod: 404 Not Found", Diagnosis{}},
 	}
