@@ -205,8 +205,10 @@ func (p *buildPlan) moduleDir() *dagger.Directory {
 }
 
 // builder is the builder image (or ready-made toolchain) on platform p, with
-// the Go caches mounted. GOCACHE is per builder platform; the module cache is
-// shared by all.
+// the Go caches mounted and the private modules' access (the company CA,
+// settings, credentials and services): every container that fetches
+// modules or runs git starts here. GOCACHE is per builder platform; the
+// module cache is shared by all.
 func (m *GoBuild) builder(p platform.Target) *dagger.Container {
 	var ctr *dagger.Container
 	if m.BuilderContainer != nil && m.Mode == BuildModeCross {
@@ -214,21 +216,21 @@ func (m *GoBuild) builder(p platform.Target) *dagger.Container {
 	} else {
 		ctr = dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(p.String())}).From(m.builderImage())
 	}
+	ctr = m.withCompanyCA(ctr)
 	if m.GoWork == GoWorkModeOff {
 		// A go.work in the source must not decide the build either.
 		ctr = ctr.WithEnvVariable("GOWORK", "off")
 	}
-	return ctr.
+	ctr = ctr.
 		WithMountedCache(goModCache, dag.CacheVolume(m.cacheName("gomod"))).
 		WithMountedCache(goBuildCache, dag.CacheVolume(m.cacheName("gocache-"+p.Name()))).
 		WithEnvVariable("GOMODCACHE", goModCache).
 		WithEnvVariable("GOCACHE", goBuildCache).
-		WithEnvVariable("GOFLAGS", "-modcacherw").
-		// The source is owned by another user than the builder's: let git
-		// (and so go's VCS stamping) read it anyway.
-		WithEnvVariable("GIT_CONFIG_COUNT", "1").
-		WithEnvVariable("GIT_CONFIG_KEY_0", "safe.directory").
-		WithEnvVariable("GIT_CONFIG_VALUE_0", "*")
+		WithEnvVariable("GOFLAGS", "-modcacherw")
+	// Private modules' settings, credentials and services, and git's
+	// configuration (the source is owned by another user than the
+	// builder's: git, and so go's VCS stamping, must read it anyway).
+	return m.withModuleAccess(ctr)
 }
 
 func (m *GoBuild) cacheName(kind string) string {

@@ -159,6 +159,37 @@ type GoBuild struct {
 	// Registry credentials publish uses, by withRegistryAuth.
 	// +private
 	RegistryAuths []RegistryAuth
+
+	// GOPRIVATE patterns.
+	// +private
+	GoPrivate []string
+	// GOPROXY list.
+	// +private
+	GoProxy []string
+	// GONOPROXY patterns.
+	// +private
+	GoNoProxy []string
+	// GONOSUMDB patterns.
+	// +private
+	GoNoSumDB []string
+	// GOSUMDB.
+	// +private
+	GoSumDB string
+	// .netrc for go and git, mounted as a secret file.
+	// +private
+	Netrc *dagger.Secret
+	// Company CA certificates the builders trust beside the system bundle.
+	// +private
+	CACertificates *dagger.File
+	// The same, as a secret.
+	// +private
+	CACertificatesSecret *dagger.Secret
+	// Git tokens by host, by withGitToken.
+	// +private
+	GitTokens []GitToken
+	// Services bound under host names, by withServiceBinding.
+	// +private
+	ServiceBindings []ServiceBinding
 }
 
 // New configures go-build: the source, the builder and the build options.
@@ -262,6 +293,47 @@ func New(
 	// Toolchain re-release number: N > 0 appends -N to the tag.
 	// +optional
 	rerelease int,
+	// Private module path patterns (GOPRIVATE), e.g.
+	// '*.corp.example.com,github.com/acme': no checksum database is asked
+	// about them, and (unless --gonoproxy says otherwise) no proxy: go
+	// fetches them from their repositories.
+	// +optional
+	goprivate []string,
+	// Module proxies (GOPROXY) in order, e.g.
+	// https://athens.corp.example.com,https://proxy.golang.org,direct.
+	// Default: go's (https://proxy.golang.org,direct). Logins go in
+	// --netrc, not in the URL.
+	// +optional
+	goproxy []string,
+	// Patterns fetched from their repositories rather than a proxy
+	// (GONOPROXY). Default: --goprivate's; none sends private modules
+	// through --goproxy too, as a company proxy serving them wants.
+	// +optional
+	gonoproxy []string,
+	// Patterns not checked against the checksum database (GONOSUMDB), on
+	// top of --goprivate's.
+	// +optional
+	gonosumdb []string,
+	// Checksum database (GOSUMDB): off, a name such as sum.golang.org, or
+	// name+key [url]. Default: go's (sum.golang.org).
+	// +optional
+	gosumdb string,
+	// A .netrc as a secret, e.g. file:$HOME/.netrc: logins go sends to
+	// proxies and go-get pages, and git to HTTPS remotes. Off port 443 the
+	// machine carries the port: machine mods.internal:8443 login me
+	// password <token>. Mounted as a secret file, never in the
+	// environment or a layer.
+	// +optional
+	netrc *dagger.Secret,
+	// PEM bundle of the company's CA certificates (e.g. ./corp-ca.pem),
+	// trusted beside the system bundle by go and git in every container
+	// that fetches modules or runs git; the public CAs stay trusted.
+	// +optional
+	caCertificates *dagger.File,
+	// The same PEM bundle as a secret (e.g. env:CORP_CA_PEM), for a CI
+	// that keeps it in one: mounted as a secret file, in no layer.
+	// +optional
+	caCertificatesSecret *dagger.Secret,
 ) (*GoBuild, error) {
 	switch gowork {
 	case GoWorkModeAuto, GoWorkModeOff:
@@ -285,33 +357,41 @@ func New(
 		}
 	}
 	m := &GoBuild{
-		NoSourceReason:     noSource,
-		Source:             source,
-		SourceDir:          layout.Dir,
-		SourceInclude:      sourceInclude,
-		DefaultPackages:    layout.Packages,
-		SourceModulePath:   layout.ModulePath,
-		GoWork:             gowork,
-		Module:             module,
-		GoVersion:          goVersion,
-		BuilderImage:       builderImage,
-		BuilderContainer:   toolchain,
-		StripImage:         stripImage,
-		Packages:           packages,
-		Tags:               tags,
-		Ldflags:            ldflags,
-		Cgo:                cgo,
-		Static:             static,
-		TargetPackages:     targetPackages,
-		Version:            version,
-		Strip:              strip,
-		Mode:               mode,
-		CacheNamespace:     cacheNamespace,
-		LLVMVersion:        llvmVersion,
-		KubernetesVersion:  kubernetesVersion,
-		ToolchainBaseImage: toolchainBaseImage,
-		GoDownloadURL:      goDownloadUrl,
-		Rerelease:          rerelease,
+		NoSourceReason:       noSource,
+		Source:               source,
+		SourceDir:            layout.Dir,
+		SourceInclude:        sourceInclude,
+		DefaultPackages:      layout.Packages,
+		SourceModulePath:     layout.ModulePath,
+		GoWork:               gowork,
+		Module:               module,
+		GoVersion:            goVersion,
+		BuilderImage:         builderImage,
+		BuilderContainer:     toolchain,
+		StripImage:           stripImage,
+		Packages:             packages,
+		Tags:                 tags,
+		Ldflags:              ldflags,
+		Cgo:                  cgo,
+		Static:               static,
+		TargetPackages:       targetPackages,
+		Version:              version,
+		Strip:                strip,
+		Mode:                 mode,
+		CacheNamespace:       cacheNamespace,
+		LLVMVersion:          llvmVersion,
+		KubernetesVersion:    kubernetesVersion,
+		ToolchainBaseImage:   toolchainBaseImage,
+		GoDownloadURL:        goDownloadUrl,
+		Rerelease:            rerelease,
+		GoPrivate:            goprivate,
+		GoProxy:              goproxy,
+		GoNoProxy:            gonoproxy,
+		GoNoSumDB:            gonosumdb,
+		GoSumDB:              gosumdb,
+		Netrc:                netrc,
+		CACertificates:       caCertificates,
+		CACertificatesSecret: caCertificatesSecret,
 	}
 	if versionsFile != nil {
 		if err := m.applyVersionsFile(ctx, versionsFile); err != nil {
@@ -319,6 +399,9 @@ func New(
 		}
 	}
 	if err := m.validate(); err != nil {
+		return nil, err
+	}
+	if err := checkCABundle(ctx, caCertificates, caCertificatesSecret); err != nil {
 		return nil, err
 	}
 	// Spellings such as go1.26 or v1.34.1 become the plain versions image
@@ -352,6 +435,9 @@ func (m *GoBuild) validate() error {
 	case BuildModeCross, BuildModeEmulate:
 	default:
 		return fmt.Errorf("build mode %q: want CROSS or EMULATE", m.Mode)
+	}
+	if err := m.privateSettings().Validate(); err != nil {
+		return err
 	}
 	if m.Rerelease < 0 {
 		return fmt.Errorf("rerelease %d: want 0 (none) or a positive number", m.Rerelease)

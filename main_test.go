@@ -49,6 +49,12 @@ func TestConfigurationErrors(t *testing.T) {
 		{"go version that is not one", func(m *GoBuild) { m.GoVersion = "1.x" }, `"1.x"`},
 		{"llvm version that is not one", func(m *GoBuild) { m.LLVMVersion = "nineteen" }, `"nineteen"`},
 		{"kubernetes version that is not one", func(m *GoBuild) { m.KubernetesVersion = "2.0.0" }, `"2.0.0"`},
+		{"goprivate and a company proxy", func(m *GoBuild) {
+			m.GoPrivate, m.GoProxy, m.GoNoProxy = []string{"*.corp.example.com"}, []string{"https://athens.corp.example.com", "direct"}, []string{"none"}
+		}, ""},
+		{"goprivate that is a URL", func(m *GoBuild) { m.GoPrivate = []string{"https://git.corp"} }, `--goprivate "https://git.corp"`},
+		{"goproxy with a login", func(m *GoBuild) { m.GoProxy = []string{"https://me:s3cret@athens.corp"} }, "put them in the --netrc secret"},
+		{"gosumdb that is not one", func(m *GoBuild) { m.GoSumDB = "a b c" }, `--gosumdb "a b c"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -268,5 +274,49 @@ func TestRequireSource(t *testing.T) {
 	}
 	if _, err := config().TargetEnv("arm64"); err != nil {
 		t.Fatalf("target-env without a source: %v", err)
+	}
+}
+
+// withGitToken and withServiceBinding refuse bad hosts before any work,
+// and chain without changing the configuration they came from.
+func TestPrivateModuleChains(t *testing.T) {
+	base := config()
+	tok := &dagger.Secret{}
+	m, err := base.WithGitToken("GitHub.com", tok, "oauth2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err = m.WithGitToken("git.internal:8443", tok, "x-access-token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(base.GitTokens) != 0 || len(m.GitTokens) != 2 || m.GitTokens[0].Host != "github.com" {
+		t.Fatalf("git tokens: base %v, chained %v", base.GitTokens, m.GitTokens)
+	}
+	config, err := m.gitConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(config) != 3 || config[0] != [2]string{"safe.directory", "*"} ||
+		config[2][0] != "credential.https://git.internal:8443.helper" || !strings.Contains(config[2][1], gitTokenFile(1)) {
+		t.Fatalf("git config %q", config)
+	}
+	for _, tt := range []struct {
+		name string
+		call func() error
+		want string
+	}{
+		{"token host with scheme", func() error { _, err := base.WithGitToken("https://github.com", tok, "oauth2"); return err }, `git host "https://github.com"`},
+		{"token without secret", func() error { _, err := base.WithGitToken("github.com", nil, "oauth2"); return err }, "want --token"},
+		{"token user with quote", func() error { _, err := base.WithGitToken("github.com", tok, "o'k"); return err }, `git user name "o'k"`},
+		{"alias with port", func() error { _, err := base.WithServiceBinding("mods.internal:8443", &dagger.Service{}); return err }, `service alias "mods.internal:8443"`},
+		{"alias that is an address", func() error { _, err := base.WithServiceBinding("127.0.0.1", &dagger.Service{}); return err }, "is an address"},
+		{"binding without service", func() error { _, err := base.WithServiceBinding("mods.internal", nil); return err }, "want --service"},
+	} {
+		t.Run(tt.name, func(t *testing.T) { errtest.Check(t, tt.call(), nil, tt.want) })
+	}
+	bound, err := base.WithServiceBinding("mods.internal", &dagger.Service{})
+	if err != nil || len(bound.ServiceBindings) != 1 || len(base.ServiceBindings) != 0 {
+		t.Fatalf("with-service-binding: %v, %v", bound, err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"dagger/go-build/internal/dagger"
 	"dagger/go-build/internal/pkgscript"
 	"dagger/go-build/internal/platform"
+	"dagger/go-build/internal/privmod"
 )
 
 // verify checks every binary in bins against t: executable format, machine,
@@ -108,6 +109,11 @@ func withStderr(err error) error {
 	detail := strings.TrimSpace(exec.Stderr)
 	if reason, ok := pkgscript.Reason(exec.Stderr); ok {
 		detail = reason
+	}
+	// A private module's server that refused the login, or whose
+	// certificate did not verify: say which and what to give.
+	if hint := privmod.Diagnose(exec.Stderr).Hint(); hint != "" {
+		detail += "\n" + hint
 	}
 	return fmt.Errorf("%v\n%s", err, detail)
 }

@@ -24,17 +24,18 @@ type (
 	Service          = sdk.Service
 	Workspace        = sdk.Workspace
 
-	ContainerAsTarballOpts        = sdk.ContainerAsTarballOpts
-	ContainerOpts                 = sdk.ContainerOpts
-	ContainerPublishOpts          = sdk.ContainerPublishOpts
-	ContainerWithDirectoryOpts    = sdk.ContainerWithDirectoryOpts
-	ContainerWithExecOpts         = sdk.ContainerWithExecOpts
-	ContainerWithExposedPortOpts  = sdk.ContainerWithExposedPortOpts
-	ContainerWithFileOpts         = sdk.ContainerWithFileOpts
-	ContainerWithMountedCacheOpts = sdk.ContainerWithMountedCacheOpts
-	HTTPOpts                      = sdk.HTTPOpts
-	WorkspaceDirectoryOpts        = sdk.WorkspaceDirectoryOpts
-	DirectoryFilterOpts           = sdk.DirectoryFilterOpts
+	ContainerAsTarballOpts         = sdk.ContainerAsTarballOpts
+	ContainerOpts                  = sdk.ContainerOpts
+	ContainerPublishOpts           = sdk.ContainerPublishOpts
+	ContainerWithDirectoryOpts     = sdk.ContainerWithDirectoryOpts
+	ContainerWithExecOpts          = sdk.ContainerWithExecOpts
+	ContainerWithExposedPortOpts   = sdk.ContainerWithExposedPortOpts
+	ContainerWithFileOpts          = sdk.ContainerWithFileOpts
+	ContainerWithMountedCacheOpts  = sdk.ContainerWithMountedCacheOpts
+	ContainerWithMountedSecretOpts = sdk.ContainerWithMountedSecretOpts
+	HTTPOpts                       = sdk.HTTPOpts
+	WorkspaceDirectoryOpts         = sdk.WorkspaceDirectoryOpts
+	DirectoryFilterOpts            = sdk.DirectoryFilterOpts
 )
 
 const (

@@ -1,0 +1,3 @@
+module mods.internal/greet
+
+go 1.22

@@ -1,0 +1,3 @@
+module git.internal/words
+
+go 1.22
