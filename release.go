@@ -81,7 +81,8 @@ func (m *GoBuild) Release(
 	version string,
 	// Archive name without its extension, a GoReleaser name template (Go
 	// text/template with .ProjectName, .Version, .Os, .Arch, .Arm, .Amd64,
-	// .Mips, .Target...). Default: GoReleaser's,
+	// .Mips, .Target...), e.g. '{{ .ProjectName }}-{{ .Os }}-{{ .Arch }}'.
+	// Default: GoReleaser's,
 	// {{ .ProjectName }}_{{ .Version }}_{{ .Os }}_{{ .Arch }} plus the
 	// variant. It must give every platform its own name.
 	// +optional
@@ -101,8 +102,8 @@ func (m *GoBuild) Release(
 	// +default=true
 	sbom bool,
 	// Unix time of every archive entry and of the SBOMs
-	// (SOURCE_DATE_EPOCH), 1980 or later. Default: the source's commit
-	// time, else 1980-01-01T00:00:00Z.
+	// (SOURCE_DATE_EPOCH), 1980 or later, e.g. 1735689600. Default: the
+	// source's commit time, else 1980-01-01T00:00:00Z.
 	// +optional
 	sourceDateEpoch string,
 ) (*dagger.Directory, error) {
