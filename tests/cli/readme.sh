@@ -161,9 +161,8 @@ doc_lines() {
 # runnable twin of it.
 twin() {
   local line=$1 reg="--registry-service tcp://$registry"
-  case "$line" in
-    *"-m path/to/go-build"*) line=${line//-m path\/to\/go-build/-m $repo} ;;
-  esac
+  # go-build's own address (a placeholder: where you got it from): this checkout.
+  line=$(sed -E "s#-m (path/to/go-build|github\.com/<[a-z]+>/go-build)( |\$)#-m $repo\2#" <<<"$line")
   # The caller's docker login: a config written here, with an auths entry
   # for the placeholder registry (the local registry takes any login).
   line=${line//file:\$HOME\/.docker\/config.json/file:$work/docker/config.json}
