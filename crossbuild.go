@@ -32,8 +32,8 @@ func (m *GoBuild) Build(
 	// Target platform: a short name (amd64, arm64, arm, armv7, armv6, armv5,
 	// 386, ppc64le, s390x, riscv64, amd64v3, ...) or a platform string,
 	// e.g. arm64, linux/arm/v7, linux/amd64/v3, windows/amd64 or
-	// darwin/arm64 (`platforms` lists them all). Default: the engine's own
-	// platform.
+	// darwin/arm64 (the platforms function lists them all). Default: the
+	// engine's own platform.
 	// +optional
 	arch string,
 ) (*dagger.Directory, error) {

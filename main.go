@@ -209,9 +209,9 @@ func New(
 	// no strip.
 	// +default="debian:trixie-slim"
 	stripImage string,
-	// Go source tree to build, the root of a Go module (or of a go.work
-	// workspace, naming --packages), e.g. --source ../app. Default: the
-	// workspace's, found from the directory dagger runs in.
+	// Packages to build, as go patterns read from the module's root (or
+	// the go.work's directory), e.g. ./cmd/app. Default: every main package
+	// of the module; with a go.work, of every module it uses.
 	// +optional
 	packages []string,
 	// Go build tags, e.g. netgo,osusergo. Default: none.

@@ -87,7 +87,7 @@ func (m *GoBuild) WithRuntime(
 func (m *GoBuild) Containers(
 	ctx context.Context,
 	// Target platforms (Linux), as for build, e.g.
-	// linux/amd64,linux/arm64,linux/arm/v7.
+	// linux/amd64,linux/arm64,linux/arm/v7. Default: linux/amd64,linux/arm64.
 	// +default=["linux/amd64","linux/arm64"]
 	platforms []string,
 ) ([]*dagger.Container, error) {
@@ -110,7 +110,7 @@ func (m *GoBuild) Containers(
 func (m *GoBuild) Image(
 	ctx context.Context,
 	// Target platforms (Linux), as for build, e.g.
-	// linux/amd64,linux/arm64,linux/arm/v7.
+	// linux/amd64,linux/arm64,linux/arm/v7. Default: linux/amd64,linux/arm64.
 	// +default=["linux/amd64","linux/arm64"]
 	platforms []string,
 	// Attach an SPDX SBOM per platform (an in-toto attestation, as
@@ -153,7 +153,7 @@ func (m *GoBuild) Publish(
 	// Image reference to push, e.g. registry.example/app:1.2.3.
 	image string,
 	// Target platforms (Linux), as for build, e.g.
-	// linux/amd64,linux/arm64,linux/arm/v7.
+	// linux/amd64,linux/arm64,linux/arm/v7. Default: linux/amd64,linux/arm64.
 	// +default=["linux/amd64","linux/arm64"]
 	platforms []string,
 	// More tags to push the same manifest list as, e.g. latest,1.2.

@@ -61,9 +61,10 @@ func (m *GoBuild) Release(
 	ctx context.Context,
 	// Target platforms, as for build (e.g.
 	// linux/amd64,linux/arm64,linux/arm/v7,darwin/arm64,windows/amd64), or
-	// all: every platform `platforms` lists that this configuration builds
-	// (with cgo, the Linux ones the builder image has C libraries for; with
-	// EMULATE, the Linux ones).
+	// all: every platform the platforms function lists that this
+	// configuration builds (with cgo, the Linux ones the builder image has C
+	// libraries for; with EMULATE, the Linux ones). Default:
+	// linux/amd64,linux/arm64.
 	// +default=["linux/amd64","linux/arm64"]
 	platforms []string,
 	// Project name that starts every file name. Default: the Go module's

@@ -95,6 +95,7 @@ func (m *GoBuild) WithToolchain(
 func (m *GoBuild) ToolchainImage(
 	ctx context.Context,
 	// Platforms of the toolchain image, e.g. linux/amd64,linux/arm64.
+	// Default: linux/amd64,linux/arm64,linux/ppc64le,linux/s390x.
 	// +default=["linux/amd64","linux/arm64","linux/ppc64le","linux/s390x"]
 	platforms []string,
 	// Extra Go tools to build in, as package@version (e.g.
@@ -119,7 +120,8 @@ func (m *GoBuild) PublishToolchain(
 	ctx context.Context,
 	// Repository to push to, without a tag (e.g. registry.example/go-build).
 	image string,
-	// Platforms to publish, e.g. linux/amd64,linux/arm64.
+	// Platforms to publish, e.g. linux/amd64,linux/arm64. Default:
+	// linux/amd64,linux/arm64,linux/ppc64le,linux/s390x.
 	// +default=["linux/amd64","linux/arm64","linux/ppc64le","linux/s390x"]
 	platforms []string,
 	// Extra Go tools to build in, as package@version (e.g.

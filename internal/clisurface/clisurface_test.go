@@ -151,6 +151,8 @@ func TestCheckHelpDocs(t *testing.T) {
 		"argument password (--password): it is +optional with no +default=",
 		`argument version (--version): its doc names a format ("Version") but gives no example`,
 		`argument env (--env): its doc names a format ("=value") but gives no example`,
+		"argument listed (--listed): its +default= is a list, which --help does not show",
+		"argument quoted (--quoted): its doc has a backquote",
 	} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("CheckHelpDocs' error lacks %q:\n%s", want, msg)
@@ -164,7 +166,7 @@ func TestCheckHelpDocs(t *testing.T) {
 			t.Errorf("CheckHelpDocs' error mentions %q, which is fine:\n%s", fine, msg)
 		}
 	}
-	if n := strings.Count(msg, "\n") + 1; n != 6 {
-		t.Errorf("CheckHelpDocs found %d problems, want 6:\n%s", n, msg)
+	if n := strings.Count(msg, "\n") + 1; n != 8 {
+		t.Errorf("CheckHelpDocs found %d problems, want 8:\n%s", n, msg)
 	}
 }

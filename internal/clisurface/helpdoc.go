@@ -8,11 +8,16 @@ import (
 )
 
 // What `dagger call <fn> --help` prints for an argument is its doc comment,
-// then "(default <value>)" when the argument has a +default pragma: dagger
-// shows that pragma's value itself, so a doc need not repeat it. An
-// argument that is only +optional has no value to show, and its help says
-// nothing about what leaving it out means unless the doc says so. A bool
-// left out is false, which needs no words.
+// then "(default <value>)" when the argument has a +default pragma with a
+// single value (v0.21.8: "1.26", TARGET, true): dagger shows that value
+// itself, so a doc need not repeat it. A list default (+default=["a","b"])
+// is not shown, and an argument that is only +optional has no value to
+// show: their help says nothing about what leaving them out means unless
+// the doc says so. A bool left out is false, which needs no words.
+//
+// The flag library takes the first `quoted` word of a flag's usage as the
+// name of its value (--arch platforms instead of --arch string), so an
+// argument's doc has no backquotes.
 //
 // A string argument whose doc names a format (a platform, a version, a
 // template, NAME=value...) is typed by hand: its help must show one value
@@ -67,8 +72,10 @@ func ParsePragmas(doc string) Pragmas {
 // when there is none.
 //
 //   - An argument that is +optional without +default=, of any type but
-//     bool, must say its default in words: its doc has the word default
-//     (Default: the engine's platform; scratch, the default).
+//     bool, or whose +default= is a list, must say its default in words:
+//     its doc has the word default (Default: the engine's platform;
+//     scratch, the default).
+//   - An argument's doc has no backquote.
 //   - An argument of type string or []string whose doc names a format (one
 //     of the words format, template, duration, version, reference,
 //     repository, platform, pattern, regular expression, unix time, url,
@@ -83,8 +90,15 @@ func CheckHelpDocs(funcs []Function) error {
 				errs = append(errs, fmt.Errorf("%w: %s (%s): argument %s (--%s): %s", ErrHelpDoc, f.Label(), f.Pos, a.Name, a.Flag, fmt.Sprintf(format, args...)))
 			}
 			p := ParsePragmas(a.Doc)
-			if p.Optional && !p.HasDefault && a.Type != "bool" && !defaultWord.MatchString(doc) {
+			switch {
+			case defaultWord.MatchString(doc):
+			case p.HasDefault && strings.HasPrefix(p.Default, "["):
+				problem("its +default= is a list, which --help does not show: say it in words (\"Default: ...\")")
+			case p.Optional && !p.HasDefault && a.Type != "bool":
 				problem("it is +optional with no +default=, so --help shows no default: say what leaving it out does (\"Default: ...\")")
+			}
+			if strings.Contains(doc, "`") {
+				problem("its doc has a backquote: --help would show the first `quoted` word as the flag's value name; drop the backquotes")
 			}
 			if isFormatType(a.Type) {
 				if word := formatWords.FindString(doc); word != "" && !hasExample(doc) {

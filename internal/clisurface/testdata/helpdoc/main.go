@@ -11,8 +11,16 @@ func (m *Thing) Build(
 	// +optional
 	arch string,
 	// Target platforms, as for build, e.g. linux/amd64,linux/arm64.
+	// Default: linux/amd64.
 	// +default=["linux/amd64"]
 	platforms []string,
+	// Platforms to list, e.g. linux/amd64.
+	// +default=["linux/amd64"]
+	listed []string,
+	// A target as the `platforms` function lists them, e.g. arm64.
+	// Default: the engine's.
+	// +optional
+	quoted string,
 	// Go build tags.
 	// +optional
 	tags []string,
