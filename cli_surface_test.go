@@ -32,3 +32,17 @@ func TestCLISurface(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpDocs reads go-build's functions from its Go source and fails on an
+// argument whose `dagger call <fn> --help` leaves its default unsaid or
+// names a format without an example (clisurface.CheckHelpDocs has the
+// rules).
+func TestHelpDocs(t *testing.T) {
+	funcs, err := clisurface.Load(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := clisurface.CheckHelpDocs(funcs); err != nil {
+		t.Error(err)
+	}
+}

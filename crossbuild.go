@@ -30,9 +30,10 @@ const (
 func (m *GoBuild) Build(
 	ctx context.Context,
 	// Target platform: a short name (amd64, arm64, arm, armv7, armv6, armv5,
-	// 386, ppc64le, s390x, riscv64, amd64v3, ...) or a platform string
-	// (linux/arm/v7, linux/amd64/v3, windows/amd64, darwin/arm64).
-	// Default: the engine's own platform.
+	// 386, ppc64le, s390x, riscv64, amd64v3, ...) or a platform string,
+	// e.g. arm64, linux/arm/v7, linux/amd64/v3, windows/amd64 or
+	// darwin/arm64 (the platforms function lists them all). Default: the
+	// engine's own platform.
 	// +optional
 	arch string,
 ) (*dagger.Directory, error) {
@@ -52,7 +53,8 @@ func (m *GoBuild) Build(
 // environment applied: a place for a look around with `terminal`.
 func (m *GoBuild) Builder(
 	ctx context.Context,
-	// Target platform, as for build. Default: the engine's own platform.
+	// Target platform, as for build, e.g. arm64 or linux/arm/v7. Default:
+	// the engine's own platform.
 	// +optional
 	arch string,
 ) (*dagger.Container, error) {
@@ -71,7 +73,7 @@ func (m *GoBuild) Builder(
 // That is GOOS, GOARCH, GOARM..., and with cgo CC, CGO_LDFLAGS and the
 // pkg-config paths. It needs no source.
 func (m *GoBuild) TargetEnv(
-	// Target platform, as for build.
+	// Target platform, as for build, e.g. arm64 or linux/arm/v7.
 	arch string,
 ) (string, error) {
 	t, err := platform.Parse(arch)

@@ -59,10 +59,12 @@ func (m *GoBuild) Test(
 	// The constructor's --packages choose what build builds.
 	// +optional
 	packages []string,
-	// Run only the tests matching this regular expression (go test -run).
+	// Run only the tests matching this regular expression (go test -run),
+	// e.g. 'TestHello|TestParse'. Default: every test.
 	// +optional
 	run string,
-	// Skip the tests matching this regular expression (go test -skip).
+	// Skip the tests matching this regular expression (go test -skip),
+	// e.g. TestSlow. Default: none skipped.
 	// +optional
 	skip string,
 	// Tell long-running tests to shorten their run (go test -short).
@@ -75,19 +77,21 @@ func (m *GoBuild) Test(
 	// (go test -timeout); 0 disables it. Default: 10m.
 	// +optional
 	timeout string,
-	// Build tags for the tests, added to the constructor's --tags.
+	// Build tags for the tests, added to the constructor's --tags, e.g.
+	// integration. Default: none.
 	// +optional
 	testTags []string,
 	// Enable the race detector (go test -race). Only for the engine's own
 	// platform (it does not run under emulation); it turns cgo on.
 	// +optional
 	race bool,
-	// Extra arguments passed to every test binary (go test -args ...).
+	// Extra arguments passed to every test binary (go test -args ...),
+	// e.g. -update. Default: none.
 	// +optional
 	args []string,
-	// Image the test binaries run in, pulled for each target platform; it
-	// needs a POSIX shell (and the C libraries of cgo tests). Default: the
-	// builder image. Unused with --mode EMULATE.
+	// Image the test binaries run in, pulled for each target platform, e.g.
+	// debian:trixie-slim; it needs a POSIX shell (and the C libraries of cgo
+	// tests). Default: the builder image. Unused with --mode EMULATE.
 	// +optional
 	runImage string,
 	// Output: TEXT (go test's lines and a summary table) or JSON (go test

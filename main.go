@@ -204,7 +204,8 @@ func New(
 	// their local replace directives point at.
 	ws *dagger.Workspace,
 	// Go source tree to build, the root of a Go module (or of a go.work
-	// workspace, naming --packages), instead of the workspace's.
+	// workspace, naming --packages), e.g. --source ../app. Default: the
+	// workspace's, found from the directory dagger runs in.
 	// +optional
 	source *dagger.Directory,
 	// Workspace mode, as GOWORK: auto (the nearest go.work above the
@@ -216,22 +217,27 @@ func New(
 	// Build a published Go module instead of the source, as path@version
 	// (e.g. github.com/coredns/coredns@v1.11.3). Its source is fetched
 	// through the Go module proxy inside the builder, checksum-verified.
+	// Default: none, the source is built.
 	// +optional
 	module string,
 	// Go version: the builder image tag (golang:<version>-bookworm) and the
-	// Go the toolchain installs (1.26 or an exact 1.26.8).
+	// Go the toolchain installs, a minor or an exact version, e.g. 1.26 or
+	// 1.26.8.
 	// +default="1.26"
 	goVersion string,
-	// Builder image, run on the engine's native platform. Any Debian or
-	// Alpine image with Go works; default golang:<go-version>-bookworm.
+	// Builder image, run on the engine's native platform, e.g.
+	// golang:1.26-alpine. Any Debian or Alpine image with Go works.
+	// Default: golang:<go-version>-bookworm.
 	// +optional
 	builderImage string,
 	// Ready-made builder container (e.g. an existing calico/go-build tag, or
-	// this module's toolchain) used instead of builder-image.
+	// this module's toolchain) used instead of builder-image. Default:
+	// none, builder-image is pulled.
 	// +optional
 	toolchain *dagger.Container,
-	// Image that TARGET stripping runs in, pulled for each target platform;
-	// binutils is installed into it when it has no strip.
+	// Image that TARGET stripping runs in, pulled for each target platform,
+	// e.g. debian:bookworm-slim; binutils is installed into it when it has
+	// no strip.
 	// +default="debian:trixie-slim"
 	stripImage string,
 	// Packages to build, as go patterns read from the module's root (or
@@ -239,11 +245,11 @@ func New(
 	// of the module; with a go.work, of every module it uses.
 	// +optional
 	packages []string,
-	// Go build tags.
+	// Go build tags, e.g. netgo,osusergo. Default: none.
 	// +optional
 	tags []string,
 	// Extra linker flags, after the ones go-build sets (-buildid= and the
-	// version stamp).
+	// version stamp), e.g. -s,-w or -X,main.edition=oss. Default: none.
 	// +optional
 	ldflags []string,
 	// Build with cgo: clang cross-compiles the C parts against the target's
@@ -256,10 +262,12 @@ func New(
 	static bool,
 	// Distribution packages installed for the target architecture before a
 	// cgo build, like xx-apt install (e.g. libsqlite3-dev). Needs cgo.
+	// Default: none beyond libc and libgcc.
 	// +optional
 	targetPackages []string,
 	// Version stamped with -X main.version (with main.commit and main.date
-	// from git). Default: git describe of the source, when it has .git.
+	// from git), e.g. v1.2.3. Default: git describe of the source, when it
+	// has .git.
 	// +optional
 	version string,
 	// Where binaries are stripped: TARGET, NATIVE or NONE.
@@ -269,28 +277,34 @@ func New(
 	// or EMULATE (the whole build under emulation, the baseline).
 	// +default="CROSS"
 	mode BuildMode,
-	// Suffix for the cache volume names; a fresh value gives cold caches.
+	// Suffix for the cache volume names, e.g. ci-main; a fresh value gives
+	// cold caches. Default: none, the shared go-build-gomod and
+	// go-build-gocache-<platform> volumes.
 	// +optional
 	cacheNamespace string,
-	// LLVM version of the toolchain: a major (19) or a full version.
+	// LLVM version of the toolchain: a major or a full version, e.g. 19 or
+	// 19.1.7.
 	// +default="19"
 	llvmVersion string,
-	// Kubernetes version whose code generators the toolchain ships.
+	// Kubernetes version whose code generators the toolchain ships, e.g.
+	// 1.33.5.
 	// +default="1.34.1"
 	kubernetesVersion string,
-	// Calico go-build versions.yaml; its Go, LLVM and Kubernetes versions
-	// and Go archive checksums replace go-version, llvm-version and
-	// kubernetes-version.
+	// Calico go-build versions.yaml, e.g. --versions-file versions.yaml; its
+	// Go, LLVM and Kubernetes versions and Go archive checksums replace
+	// go-version, llvm-version and kubernetes-version. Default: none.
 	// +optional
 	versionsFile *dagger.File,
 	// Base image of the toolchain when Go is installed from the release
-	// archive (when versions-file gives checksums).
+	// archive (when versions-file gives checksums), e.g. debian:trixie.
 	// +default="debian:bookworm"
 	toolchainBaseImage string,
-	// Where Go release archives are downloaded from.
+	// Where Go release archives are downloaded from, e.g. a mirror's
+	// https://mirror.example/golang.
 	// +default="https://go.dev/dl"
 	goDownloadUrl string,
-	// Toolchain re-release number: N > 0 appends -N to the tag.
+	// Toolchain re-release number: N > 0 appends -N to the tag, e.g. 2
+	// gives 1.26.8-llvm19.1.7-k8s1.34.1-2. Default: 0, no suffix.
 	// +optional
 	rerelease int,
 	// Private module path patterns (GOPRIVATE), e.g.

@@ -25,38 +25,47 @@ const (
 //
 // Containers, image and publish use it.
 func (m *GoBuild) WithRuntime(
-	// Base image, pulled for each target platform; scratch (the default)
-	// holds nothing but the binaries, which must then be static.
+	// Base image, pulled for each target platform, e.g. busybox:latest or
+	// debian:trixie-slim; scratch (the default) holds nothing but the
+	// binaries, which must then be static.
 	// +default="scratch"
 	base string,
 	// Entrypoint. Default: the binary, when the build makes exactly one.
 	// +optional
 	entrypoint []string,
-	// Default arguments (the image's CMD).
+	// Default arguments (the image's CMD), e.g. --port,8080. Default:
+	// none.
 	// +optional
 	cmd []string,
-	// Environment variables, as NAME=value.
+	// Environment variables, as NAME=value, e.g. MODE=prod. Default: the
+	// base image's.
 	// +optional
 	env []string,
-	// Working directory of the image's process (--working-dir: dagger call
-	// has a --workdir of its own).
+	// Working directory of the image's process, e.g. /srv (--working-dir:
+	// dagger call has a --workdir of its own). Default: the base image's,
+	// / for scratch.
 	// +optional
 	workingDir string,
-	// User to run as, e.g. 65532:65532.
+	// User to run as, e.g. 65532:65532. Default: the base image's, root
+	// for scratch.
 	// +optional
 	user string,
-	// Exposed ports, as 8080, 8080/tcp or 53/udp.
+	// Exposed ports, e.g. 8080, 8080/tcp or 53/udp. Default: none.
 	// +optional
 	ports []string,
-	// Image labels, as key=value; they override the computed OCI labels.
+	// Image labels, as key=value (e.g. org.opencontainers.image.title=app);
+	// they override the computed OCI labels. Default: only the computed
+	// org.opencontainers.image.* labels.
 	// +optional
 	labels []string,
-	// Manifest annotations, as key=value; they override the computed OCI
-	// annotations.
+	// Manifest annotations, as key=value (e.g.
+	// org.opencontainers.image.vendor=me); they override the computed OCI
+	// annotations. Default: only the computed ones.
 	// +optional
 	annotations []string,
 	// Unix time for file timestamps and the created label (reproducible
-	// builds' SOURCE_DATE_EPOCH). Default: the source's commit time, else 0.
+	// builds' SOURCE_DATE_EPOCH), e.g. 1735689600. Default: the source's
+	// commit time, else 0.
 	// +optional
 	sourceDateEpoch string,
 ) (*GoBuild, error) {
@@ -77,7 +86,8 @@ func (m *GoBuild) WithRuntime(
 // concurrently; each container is created for its own platform.
 func (m *GoBuild) Containers(
 	ctx context.Context,
-	// Target platforms (Linux), as for build.
+	// Target platforms (Linux), as for build, e.g.
+	// linux/amd64,linux/arm64,linux/arm/v7. Default: linux/amd64,linux/arm64.
 	// +default=["linux/amd64","linux/arm64"]
 	platforms []string,
 ) ([]*dagger.Container, error) {
@@ -99,7 +109,8 @@ func (m *GoBuild) Containers(
 // commit again gives the same digests.
 func (m *GoBuild) Image(
 	ctx context.Context,
-	// Target platforms (Linux), as for build.
+	// Target platforms (Linux), as for build, e.g.
+	// linux/amd64,linux/arm64,linux/arm/v7. Default: linux/amd64,linux/arm64.
 	// +default=["linux/amd64","linux/arm64"]
 	platforms []string,
 	// Attach an SPDX SBOM per platform (an in-toto attestation, as
@@ -141,23 +152,27 @@ func (m *GoBuild) Publish(
 	ctx context.Context,
 	// Image reference to push, e.g. registry.example/app:1.2.3.
 	image string,
-	// Target platforms (Linux), as for build.
+	// Target platforms (Linux), as for build, e.g.
+	// linux/amd64,linux/arm64,linux/arm/v7. Default: linux/amd64,linux/arm64.
 	// +default=["linux/amd64","linux/arm64"]
 	platforms []string,
-	// More tags to push the same manifest list as.
+	// More tags to push the same manifest list as, e.g. latest,1.2.
+	// Default: none.
 	// +optional
 	tags []string,
 	// Registry user name, with --password. The push is made by this
 	// module, not the engine: pass the caller's docker login with
-	// --docker-config, or use with-registry-auth.
+	// --docker-config, or use with-registry-auth. Default: none.
 	// +optional
 	username string,
-	// Registry password or token, with --username.
+	// Registry password or token, with --username, e.g.
+	// env:REGISTRY_TOKEN. Default: none.
 	// +optional
 	password *dagger.Secret,
 	// The caller's Docker config.json (e.g. file:$HOME/.docker/config.json),
 	// as docker login or docker/login-action writes it; its auths entry for
 	// the registry is used. Credential helpers cannot run in the module.
+	// Default: none; with no credentials at all the push is anonymous.
 	// +optional
 	dockerConfig *dagger.Secret,
 	// Allow plain HTTP to the registry (a registry without TLS).
@@ -165,7 +180,9 @@ func (m *GoBuild) Publish(
 	insecure bool,
 	// Registry to push to instead of the reference's host, as a service
 	// (e.g. a registry container run with as-service); the image goes to
-	// the reference's repository and tag there, over plain HTTP.
+	// the reference's repository and tag there, over plain HTTP (e.g.
+	// tcp://localhost:5000 for a registry on the calling machine). Default:
+	// none, the push goes to the reference's host.
 	// +optional
 	registryService *dagger.Service,
 	// Attach an SPDX SBOM per platform; --sbom=false leaves it out.

@@ -6,11 +6,12 @@ import (
 	"testing"
 )
 
-// TestReadmeConsumerExample keeps the README's example of calling go-build
-// from another module identical to the code the tests module compiles and
-// runs (tests/consumer.go, between its readme markers).
+// TestReadmeConsumerExample keeps the docs' example of calling go-build
+// from another module (docs/calling-from-a-module.md) identical to the code
+// the tests module compiles and runs (tests/consumer.go, between its readme
+// markers).
 func TestReadmeConsumerExample(t *testing.T) {
-	readme, err := os.ReadFile("README.md")
+	readme, err := os.ReadFile("docs/calling-from-a-module.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,6 +26,6 @@ func TestReadmeConsumerExample(t *testing.T) {
 	}
 	want = strings.TrimSpace(want)
 	if !strings.Contains(string(readme), "```go\n"+want+"\n```") {
-		t.Fatalf("README.md has no go block equal to tests/consumer.go's example:\n%s", want)
+		t.Fatalf("docs/calling-from-a-module.md has no go block equal to tests/consumer.go's example:\n%s", want)
 	}
 }

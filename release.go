@@ -64,9 +64,10 @@ func (m *GoBuild) Release(
 	ctx context.Context,
 	// Target platforms, as for build (e.g.
 	// linux/amd64,linux/arm64,linux/arm/v7,darwin/arm64,windows/amd64), or
-	// all: every platform `platforms` lists that this configuration builds
-	// (with cgo, the Linux ones the builder image has C libraries for; with
-	// EMULATE, the Linux ones).
+	// all: every platform the platforms function lists that this
+	// configuration builds (with cgo, the Linux ones the builder image has C
+	// libraries for; with EMULATE, the Linux ones). Default:
+	// linux/amd64,linux/arm64.
 	// +default=["linux/amd64","linux/arm64"]
 	platforms []string,
 	// Project name that starts every file name. Default: the Go module's
@@ -84,7 +85,8 @@ func (m *GoBuild) Release(
 	version string,
 	// Archive name without its extension, a GoReleaser name template (Go
 	// text/template with .ProjectName, .Version, .Os, .Arch, .Arm, .Amd64,
-	// .Mips, .Target...). Default: GoReleaser's,
+	// .Mips, .Target...), e.g. '{{ .ProjectName }}-{{ .Os }}-{{ .Arch }}'.
+	// Default: GoReleaser's,
 	// {{ .ProjectName }}_{{ .Version }}_{{ .Os }}_{{ .Arch }} plus the
 	// variant. It must give every platform its own name.
 	// +optional
@@ -104,8 +106,8 @@ func (m *GoBuild) Release(
 	// +default=true
 	sbom bool,
 	// Unix time of every archive entry and of the SBOMs
-	// (SOURCE_DATE_EPOCH), 1980 or later. Default: the source's commit
-	// time, else 1980-01-01T00:00:00Z.
+	// (SOURCE_DATE_EPOCH), 1980 or later, e.g. 1735689600. Default: the
+	// source's commit time, else 1980-01-01T00:00:00Z.
 	// +optional
 	sourceDateEpoch string,
 	// Linux packages to write for every Linux platform, next to its

@@ -27,12 +27,12 @@ const toolchainSuite = "bookworm"
 // copied in. The installed versions are checked against the requested ones.
 func (m *GoBuild) Toolchain(
 	ctx context.Context,
-	// Platform of the toolchain, as for build (Linux only). Default: the
-	// engine's own platform.
+	// Platform of the toolchain, as for build (Linux only), e.g.
+	// linux/arm64. Default: the engine's own platform.
 	// +optional
 	platform string,
 	// Extra Go tools to build in, as package@version (e.g.
-	// golang.org/x/tools/cmd/goimports@v0.30.0).
+	// golang.org/x/tools/cmd/goimports@v0.30.0). Default: none.
 	// +optional
 	tools []string,
 ) (*dagger.Container, error) {
@@ -71,7 +71,8 @@ func (m *GoBuild) Branch() (string, error) {
 // The toolchain is built for the engine's platform.
 func (m *GoBuild) WithToolchain(
 	ctx context.Context,
-	// Extra Go tools to build in, as package@version.
+	// Extra Go tools to build in, as package@version (e.g.
+	// golang.org/x/tools/cmd/goimports@v0.30.0). Default: none.
 	// +optional
 	tools []string,
 ) (*GoBuild, error) {
@@ -93,10 +94,12 @@ func (m *GoBuild) WithToolchain(
 // The tarball holds one multi-platform index.
 func (m *GoBuild) ToolchainImage(
 	ctx context.Context,
-	// Platforms of the toolchain image.
+	// Platforms of the toolchain image, e.g. linux/amd64,linux/arm64.
+	// Default: linux/amd64,linux/arm64,linux/ppc64le,linux/s390x.
 	// +default=["linux/amd64","linux/arm64","linux/ppc64le","linux/s390x"]
 	platforms []string,
-	// Extra Go tools to build in, as package@version.
+	// Extra Go tools to build in, as package@version (e.g.
+	// golang.org/x/tools/cmd/goimports@v0.30.0). Default: none.
 	// +optional
 	tools []string,
 ) (*dagger.File, error) {
@@ -117,20 +120,25 @@ func (m *GoBuild) PublishToolchain(
 	ctx context.Context,
 	// Repository to push to, without a tag (e.g. registry.example/go-build).
 	image string,
-	// Platforms to publish.
+	// Platforms to publish, e.g. linux/amd64,linux/arm64. Default:
+	// linux/amd64,linux/arm64,linux/ppc64le,linux/s390x.
 	// +default=["linux/amd64","linux/arm64","linux/ppc64le","linux/s390x"]
 	platforms []string,
-	// Extra Go tools to build in, as package@version.
+	// Extra Go tools to build in, as package@version (e.g.
+	// golang.org/x/tools/cmd/goimports@v0.30.0). Default: none.
 	// +optional
 	tools []string,
-	// Registry user name.
+	// Registry user name, with --password. Default: none, an anonymous
+	// push.
 	// +optional
 	username string,
-	// Registry password or token.
+	// Registry password or token, with --username, e.g. env:REGISTRY_TOKEN.
+	// Default: none.
 	// +optional
 	password *dagger.Secret,
 	// Registry to push through, as a service bound to the repository's
-	// host name.
+	// host name, e.g. tcp://localhost:5000. Default: none, the push goes
+	// to the repository's host.
 	// +optional
 	registryService *dagger.Service,
 ) (string, error) {

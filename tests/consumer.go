@@ -6,11 +6,11 @@ import (
 	"dagger/tests/internal/dagger"
 )
 
-// ConsumerExample runs the README's example of calling go-build from a module.
+// ConsumerExample runs the docs' example of calling go-build from a module.
 //
-// The code between the readme markers is the README's example word for
-// word (a unit test of go-build keeps the two in step), so the example is
-// compiled and run here against the real bindings.
+// The code between the readme markers is docs/calling-from-a-module.md's
+// example word for word (a unit test of go-build keeps the two in step), so
+// the example is compiled and run here against the real bindings.
 // +check
 func (m *Tests) ConsumerExample(ctx context.Context) error {
 	bins := buildArm64(dag.CurrentModule().Source().Directory("testdata/purego"))

@@ -21,6 +21,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"os"
 	"path/filepath"
 	"slices"
@@ -66,6 +67,9 @@ type Arg struct {
 	Name, Flag string
 	// Doc is the comment just before the argument.
 	Doc string
+	// Type is the argument's Go type as written, e.g. string, []string,
+	// *dagger.Secret or StripMode.
+	Type string
 }
 
 // Label names the function for messages: Object.Name, or New.
@@ -135,8 +139,9 @@ func function(fset *token.FileSet, file *ast.File, fn *ast.FuncDecl) (Function, 
 		if isContext(field.Type) {
 			continue
 		}
+		typ := types.ExprString(field.Type)
 		for _, n := range field.Names {
-			f.Args = append(f.Args, Arg{Name: n.Name, Flag: Kebab(n.Name), Doc: doc})
+			f.Args = append(f.Args, Arg{Name: n.Name, Flag: Kebab(n.Name), Doc: doc, Type: typ})
 		}
 	}
 	return f, true

@@ -120,3 +120,53 @@ func TestCheckRoot(t *testing.T) {
 		t.Errorf("CheckRoot = %v, want nil", err)
 	}
 }
+
+func TestParsePragmas(t *testing.T) {
+	for doc, want := range map[string]Pragmas{
+		"Text.\n+optional\n":                      {Optional: true},
+		"Text.\n+default=\"x\"\n":                 {Default: `"x"`, HasDefault: true},
+		"Text.\n  +optional\n  +default=true\n":   {Optional: true, Default: "true", HasDefault: true},
+		"Mentions +optional inside a sentence.\n": {},
+	} {
+		if got := ParsePragmas(doc); got != want {
+			t.Errorf("ParsePragmas(%q) = %+v, want %+v", doc, got, want)
+		}
+	}
+}
+
+func TestCheckHelpDocs(t *testing.T) {
+	funcs, err := Load("testdata/helpdoc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = CheckHelpDocs(funcs)
+	if !errors.Is(err, ErrHelpDoc) || !errors.Is(err, ErrSurface) {
+		t.Fatalf("CheckHelpDocs = %v, want an error wrapping ErrHelpDoc and ErrSurface", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		"argument arch (--arch): it is +optional with no +default=",
+		`argument arch (--arch): its doc names a format ("platform") but gives no example`,
+		"argument tags (--tags): it is +optional with no +default=",
+		"argument password (--password): it is +optional with no +default=",
+		`argument version (--version): its doc names a format ("Version") but gives no example`,
+		`argument env (--env): its doc names a format ("=value") but gives no example`,
+		"argument listed (--listed): its +default= is a list, which --help does not show",
+		"argument quoted (--quoted): its doc has a backquote",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("CheckHelpDocs' error lacks %q:\n%s", want, msg)
+		}
+	}
+	// Fine: a +default dagger shows, a bool, a default said in words, an
+	// example after e.g. or such as, a secret with no format.
+	for _, fine := range []string{"--platforms", "--cgo", "--count", "--base", "--image", "--out",
+		"argument env (--env): it is +optional", "argument password (--password): its doc names"} {
+		if strings.Contains(msg, fine) {
+			t.Errorf("CheckHelpDocs' error mentions %q, which is fine:\n%s", fine, msg)
+		}
+	}
+	if n := strings.Count(msg, "\n") + 1; n != 8 {
+		t.Errorf("CheckHelpDocs found %d problems, want 8:\n%s", n, msg)
+	}
+}
