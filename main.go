@@ -310,7 +310,7 @@ func New(
 	// Private module path patterns (GOPRIVATE), e.g.
 	// '*.corp.example.com,github.com/acme': no checksum database is asked
 	// about them, and (unless --gonoproxy says otherwise) no proxy: go
-	// fetches them from their repositories.
+	// fetches them from their repositories. Default: none.
 	// +optional
 	goprivate []string,
 	// Module proxies (GOPROXY) in order, e.g.
@@ -320,12 +320,12 @@ func New(
 	// +optional
 	goproxy []string,
 	// Patterns fetched from their repositories rather than a proxy
-	// (GONOPROXY). Default: --goprivate's; none sends private modules
+	// (GONOPROXY), e.g. git.corp.example.com. Default: --goprivate's; none sends private modules
 	// through --goproxy too, as a company proxy serving them wants.
 	// +optional
 	gonoproxy []string,
 	// Patterns not checked against the checksum database (GONOSUMDB), on
-	// top of --goprivate's.
+	// top of --goprivate's, e.g. example.com/internal. Default: none.
 	// +optional
 	gonosumdb []string,
 	// Checksum database (GOSUMDB): off, a name such as sum.golang.org, or
@@ -336,16 +336,18 @@ func New(
 	// proxies and go-get pages, and git to HTTPS remotes. Off port 443 the
 	// machine carries the port: machine mods.internal:8443 login me
 	// password <token>. Mounted as a secret file, never in the
-	// environment or a layer.
+	// environment or a layer. Default: none, no logins.
 	// +optional
 	netrc *dagger.Secret,
 	// PEM bundle of the company's CA certificates (e.g. ./corp-ca.pem),
 	// trusted beside the system bundle by go and git in every container
 	// that fetches modules or runs git; the public CAs stay trusted.
+	// Default: none, the system bundle alone.
 	// +optional
 	caCertificates *dagger.File,
 	// The same PEM bundle as a secret (e.g. env:CORP_CA_PEM), for a CI
 	// that keeps it in one: mounted as a secret file, in no layer.
+	// Default: none.
 	// +optional
 	caCertificatesSecret *dagger.Secret,
 ) (*GoBuild, error) {
