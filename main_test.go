@@ -49,6 +49,17 @@ func TestConfigurationErrors(t *testing.T) {
 		{"go version that is not one", func(m *GoBuild) { m.GoVersion = "1.x" }, `"1.x"`},
 		{"llvm version that is not one", func(m *GoBuild) { m.LLVMVersion = "nineteen" }, `"nineteen"`},
 		{"kubernetes version that is not one", func(m *GoBuild) { m.KubernetesVersion = "2.0.0" }, `"2.0.0"`},
+		{"ldflags templates", func(m *GoBuild) {
+			m.Ldflags = []string{"-X a.B={{.ShortCommit}}", "-X a.C={{.Version}}-{{.Os}}"}
+			m.Version = "{{.Tag}}-fips"
+		}, ""},
+		{"unknown ldflags field", func(m *GoBuild) { m.Ldflags = []string{"-X a.B={{.Shortcommit}}"} }, "unknown field {{.Shortcommit}}; want one of {{.Version}}, {{.Tag}}, {{.Commit}}"},
+		{"version of the version", func(m *GoBuild) { m.Version = "{{.Version}}" }, "is the version itself"},
+		{"go env", func(m *GoBuild) {
+			m.GoEnv = []string{"GOEXPERIMENT=boringcrypto", "GOFIPS140=v1.0.0", "GOFLAGS=-mod=mod"}
+		}, ""},
+		{"go env go-build sets", func(m *GoBuild) { m.GoEnv = []string{"GOARCH=arm64"} }, "GOARCH is set by go-build"},
+		{"malformed go env", func(m *GoBuild) { m.GoEnv = []string{"goexperiment"} }, `"goexperiment": want NAME=value`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -89,21 +100,23 @@ func TestTargetErrors(t *testing.T) {
 
 func TestTargetEnv(t *testing.T) {
 	tests := []struct {
-		arch string
-		cgo  bool
-		want []string
-		not  []string
+		arch  string
+		cgo   bool
+		goEnv []string
+		want  []string
+		not   []string
 	}{
 		{arch: "armv6", want: []string{"GOOS=linux", "GOARCH=arm", "GOARM=6", "CGO_ENABLED=0"}, not: []string{"GOARM=v6"}},
 		{arch: "linux/amd64/v3", want: []string{"GOARCH=amd64", "GOAMD64=v3"}},
 		{arch: "arm64", cgo: true, want: []string{"CGO_ENABLED=1", "CC=clang --target=aarch64-linux-gnu", "CGO_LDFLAGS=-fuse-ld=lld"}},
 		{arch: "s390x", cgo: true, want: []string{"CC=clang --target=s390x-linux-gnu"}, not: []string{"-fuse-ld=lld"}},
 		{arch: "armv7", cgo: true, want: []string{"GOARM=7", "PKG_CONFIG_LIBDIR=/usr/lib/arm-linux-gnueabihf/pkgconfig"}},
+		{arch: "arm64", goEnv: []string{"GOEXPERIMENT=boringcrypto"}, want: []string{"GOARCH=arm64", "GOEXPERIMENT=boringcrypto"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.arch, func(t *testing.T) {
 			m := config()
-			m.Cgo = tt.cgo
+			m.Cgo, m.GoEnv = tt.cgo, tt.goEnv
 			got, err := m.TargetEnv(tt.arch)
 			if err != nil {
 				t.Fatal(err)
