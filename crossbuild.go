@@ -10,6 +10,7 @@ import (
 	"dagger/go-build/internal/buildopts"
 	"dagger/go-build/internal/cgoenv"
 	"dagger/go-build/internal/dagger"
+	"dagger/go-build/internal/goenv"
 	"dagger/go-build/internal/gomodule"
 	"dagger/go-build/internal/platform"
 )
@@ -124,7 +125,7 @@ func (m *GoBuild) checkTarget(t platform.Target) error {
 	if m.Mode == BuildModeEmulate && !t.IsLinux() {
 		return fmt.Errorf("EMULATE runs the build in a %s container, and only Linux containers exist: use CROSS", t)
 	}
-	return nil
+	return goenv.CheckExperiments(m.goEnvVars(), m.Cgo, t.GOOS, t.GOARCH)
 }
 
 func (m *GoBuild) nativeTarget(ctx context.Context) (platform.Target, error) {

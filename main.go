@@ -352,7 +352,11 @@ func (m *GoBuild) validate() error {
 	if err := m.buildOptions().Validate(); err != nil {
 		return err
 	}
-	if _, err := goenv.Parse(m.GoEnv); err != nil {
+	vars, err := goenv.Parse(m.GoEnv)
+	if err != nil {
+		return err
+	}
+	if err := goenv.CheckExperiments(vars, m.Cgo, "", ""); err != nil {
 		return err
 	}
 	if m.Module != "" {

@@ -60,6 +60,7 @@ func TestConfigurationErrors(t *testing.T) {
 		}, ""},
 		{"go env go-build sets", func(m *GoBuild) { m.GoEnv = []string{"GOARCH=arm64"} }, "GOARCH is set by go-build"},
 		{"malformed go env", func(m *GoBuild) { m.GoEnv = []string{"goexperiment"} }, `"goexperiment": want NAME=value`},
+		{"boringcrypto without cgo", func(m *GoBuild) { m.GoEnv = []string{"GOEXPERIMENT=boringcrypto"} }, "add --cgo"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -85,6 +86,8 @@ func TestTargetErrors(t *testing.T) {
 		{"emulating darwin", func(m *GoBuild) { m.Mode = BuildModeEmulate }, "darwin/arm64", "EMULATE"},
 		{"cgo for arm64", func(m *GoBuild) { m.Cgo = true }, "arm64", ""},
 		{"pure go windows", nil, "windows/arm64", ""},
+		{"boringcrypto on arm64", func(m *GoBuild) { m.Cgo, m.GoEnv = true, []string{"GOEXPERIMENT=boringcrypto"} }, "arm64", ""},
+		{"boringcrypto on armv7", func(m *GoBuild) { m.Cgo, m.GoEnv = true, []string{"GOEXPERIMENT=boringcrypto"} }, "armv7", "linux/amd64 and linux/arm64 only"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -111,7 +114,7 @@ func TestTargetEnv(t *testing.T) {
 		{arch: "arm64", cgo: true, want: []string{"CGO_ENABLED=1", "CC=clang --target=aarch64-linux-gnu", "CGO_LDFLAGS=-fuse-ld=lld"}},
 		{arch: "s390x", cgo: true, want: []string{"CC=clang --target=s390x-linux-gnu"}, not: []string{"-fuse-ld=lld"}},
 		{arch: "armv7", cgo: true, want: []string{"GOARM=7", "PKG_CONFIG_LIBDIR=/usr/lib/arm-linux-gnueabihf/pkgconfig"}},
-		{arch: "arm64", goEnv: []string{"GOEXPERIMENT=boringcrypto"}, want: []string{"GOARCH=arm64", "GOEXPERIMENT=boringcrypto"}},
+		{arch: "arm64", cgo: true, goEnv: []string{"GOEXPERIMENT=boringcrypto"}, want: []string{"GOARCH=arm64", "CGO_ENABLED=1", "GOEXPERIMENT=boringcrypto"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.arch, func(t *testing.T) {

@@ -142,3 +142,22 @@ func GoFlags(base string, vars []Var) string {
 	}
 	return base
 }
+
+// CheckExperiments fails when vars ask for a GOEXPERIMENT that the build
+// would silently leave out: boringcrypto links BoringCrypto only with cgo on
+// linux/amd64 and linux/arm64; elsewhere go builds its own crypto, and the
+// binary still says X:boringcrypto.
+func CheckExperiments(vars []Var, cgo bool, goos, goarch string) error {
+	for _, v := range vars {
+		if v.Name != "GOEXPERIMENT" || !slices.Contains(strings.Split(v.Value, ","), "boringcrypto") {
+			continue
+		}
+		if !cgo {
+			return fmt.Errorf("%w %s: BoringCrypto is linked through cgo: add --cgo (without it, go builds its own crypto and the binary still claims X:boringcrypto)", ErrGoEnv, v)
+		}
+		if goos != "" && (goos != "linux" || (goarch != "amd64" && goarch != "arm64")) {
+			return fmt.Errorf("%w %s: BoringCrypto exists for linux/amd64 and linux/arm64 only, not %s/%s", ErrGoEnv, v, goos, goarch)
+		}
+	}
+	return nil
+}

@@ -72,3 +72,28 @@ func TestGoFlags(t *testing.T) {
 		t.Errorf("String() = %q", got)
 	}
 }
+
+func TestCheckExperiments(t *testing.T) {
+	boring := []Var{{"GOEXPERIMENT", "boringcrypto"}}
+	tests := []struct {
+		name         string
+		vars         []Var
+		cgo          bool
+		goos, goarch string
+		wantErr      string
+	}{
+		{name: "none", vars: nil},
+		{name: "boring with cgo on arm64", vars: boring, cgo: true, goos: "linux", goarch: "arm64"},
+		{name: "boring with cgo, any target yet", vars: boring, cgo: true},
+		{name: "another experiment without cgo", vars: []Var{{"GOEXPERIMENT", "jsonv2"}}},
+		{name: "boring without cgo", vars: boring, wantErr: "add --cgo"},
+		{name: "boring among others without cgo", vars: []Var{{"GOEXPERIMENT", "jsonv2,boringcrypto"}}, wantErr: "add --cgo"},
+		{name: "boring on armv7", vars: boring, cgo: true, goos: "linux", goarch: "arm", wantErr: "not linux/arm"},
+		{name: "boring on s390x", vars: boring, cgo: true, goos: "linux", goarch: "s390x", wantErr: "linux/amd64 and linux/arm64 only"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			errtest.Check(t, CheckExperiments(tt.vars, tt.cgo, tt.goos, tt.goarch), ErrGoEnv, tt.wantErr)
+		})
+	}
+}
