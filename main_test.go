@@ -56,7 +56,7 @@ func TestConfigurationErrors(t *testing.T) {
 		{"unknown ldflags field", func(m *GoBuild) { m.Ldflags = []string{"-X a.B={{.Shortcommit}}"} }, "unknown field {{.Shortcommit}}; want one of {{.Version}}, {{.Tag}}, {{.Commit}}"},
 		{"version of the version", func(m *GoBuild) { m.Version = "{{.Version}}" }, "is the version itself"},
 		{"go env", func(m *GoBuild) {
-			m.GoEnv = []string{"GOEXPERIMENT=boringcrypto", "GOFIPS140=v1.0.0", "GOFLAGS=-mod=mod"}
+			m.Cgo, m.GoEnv = true, []string{"GOEXPERIMENT=boringcrypto", "GOFIPS140=v1.0.0", "GOFLAGS=-mod=mod"}
 		}, ""},
 		{"go env go-build sets", func(m *GoBuild) { m.GoEnv = []string{"GOARCH=arm64"} }, "GOARCH is set by go-build"},
 		{"malformed go env", func(m *GoBuild) { m.GoEnv = []string{"goexperiment"} }, `"goexperiment": want NAME=value`},
