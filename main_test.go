@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"reflect"
+	"runtime/debug"
 	"strings"
 	"testing"
 
 	"dagger/go-build/internal/dagger"
 	"dagger/go-build/internal/errtest"
 	"dagger/go-build/internal/platform"
+	"dagger/go-build/internal/sbom"
 )
 
 // config is a valid configuration as the constructor's defaults make it.
@@ -284,5 +287,28 @@ func TestRequireSource(t *testing.T) {
 	}
 	if _, err := config().TargetEnv("arm64"); err != nil {
 		t.Fatalf("target-env without a source: %v", err)
+	}
+}
+
+// TestProvenanceRecordsGoEnv checks the provenance of an image build records
+// every --go-env variable, GOFLAGS as go ran with it, beside the target
+// environment the binaries' build info gives.
+func TestProvenanceRecordsGoEnv(t *testing.T) {
+	m := config()
+	m.Cgo = true
+	m.GoEnv = []string{"GOEXPERIMENT=boringcrypto", "GODEBUG=tlsrsakex=1", "GOFLAGS=-mod=mod"}
+	arm64, err := platform.Parse("arm64")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := sbom.Binary{Name: "app", Info: &debug.BuildInfo{GoVersion: "go1.26.8", Path: "example.com/app"}}
+	bin.Info.Settings = []debug.BuildSetting{{Key: "GOARCH", Value: "arm64"}, {Key: "GOEXPERIMENT", Value: "boringcrypto"}, {Key: "CGO_ENABLED", Value: "1"}}
+	p := m.provenance(&imageBuild{plan: &buildPlan{m: m}}, arm64, []sbom.Binary{bin}, builderRef{})
+	want := map[string]string{
+		"GOARCH": "arm64", "CGO_ENABLED": "1", "GOEXPERIMENT": "boringcrypto",
+		"GODEBUG": "tlsrsakex=1", "GOFLAGS": "-modcacherw -mod=mod",
+	}
+	if !reflect.DeepEqual(p.Env, want) {
+		t.Fatalf("provenance env = %v, want %v", p.Env, want)
 	}
 }
