@@ -221,7 +221,8 @@ func New(
 	// version stamp). GoReleaser's template fields are expanded per target:
 	// {{.Version}}, {{.Tag}}, {{.Commit}}, {{.ShortCommit}}, {{.Date}},
 	// {{.CommitDate}}, {{.CommitTimestamp}}, {{.Os}}, {{.Arch}}, e.g.
-	// '-X example.com/app/version.Commit={{.ShortCommit}}'.
+	// --ldflags='-X example.com/app/version.Commit={{.ShortCommit}}' (with
+	// =, or dagger reads the -X... as its own short flags).
 	// +optional
 	ldflags []string,
 	// Build with cgo: clang cross-compiles the C parts against the target's
