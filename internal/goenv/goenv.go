@@ -42,7 +42,7 @@ var reserved = []struct {
 	{[]string{"GOPATH", "GOMODCACHE", "GOCACHE"}, false,
 		"go-build mounts its cache volumes there: choose separate caches with --cache-namespace"},
 	{[]string{"GOWORK"}, false,
-		"go-build decides the workspace from the source"},
+		"go-build decides the workspace from the source: use --gowork off to ignore a go.work"},
 	{[]string{"GOPROXY", "GONOPROXY", "GOPRIVATE", "GONOSUMDB", "GONOSUMCHECK", "GOSUMDB", "GOINSECURE", "GOAUTH", "GOVCS"}, false,
 		"module downloads are go-build's: every module is checksum-verified, and go-env values are recorded in the provenance, where no proxy credentials may go"},
 }
