@@ -16,7 +16,7 @@ const stampTemplate = "-X main.version={{.Version}}+{{.ShortCommit}}.{{.Os}}.{{.
 // StampTemplates checks --ldflags templates and --go-env on a git checkout and their errors.
 //
 // The pure-Go fixture, a git checkout (see gitFixture), is built for amd64
-// and arm64 in one shared compile with --ldflags stampTemplate and --go-env
+// and arm64 with --ldflags stampTemplate and --go-env
 // GOFIPS140=v1.0.0; each binary must print its own platform in the
 // expanded version and run, and its build info must show GOFIPS140. An
 // unknown field, a go-env variable go-build sets, a {{.Tag}} of an
