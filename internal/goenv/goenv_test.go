@@ -35,7 +35,7 @@ func TestParse(t *testing.T) {
 		{name: "toolchain", in: []string{"GOTOOLCHAIN=go1.25.0"}, wantErr: "--go-version"},
 		{name: "cache", in: []string{"GOCACHE=/tmp/c"}, wantErr: "cache volumes"},
 		{name: "proxy", in: []string{"GOPROXY=https://u:p@proxy.example"}, wantErr: "GOPROXY is set by go-build"},
-		{name: "sumdb off", in: []string{"GOSUMDB=off"}, wantErr: "checksum-verified"},
+		{name: "sumdb off", in: []string{"GOSUMDB=off"}, wantErr: "use --goprivate, --goproxy"},
 		{name: "not go's", in: []string{"HTTPS_PROXY=http://p"}, wantErr: "HTTPS_PROXY is not a Go environment variable"},
 		{name: "twice", in: []string{"GOEXPERIMENT=a", "GOEXPERIMENT=b"}, wantErr: "GOEXPERIMENT is given twice"},
 		{name: "goflags not a flag", in: []string{"GOFLAGS=mod=mod"}, wantErr: `"mod=mod" is not a flag`},
