@@ -1,0 +1,3 @@
+module example.com/twocmds
+
+go 1.22
