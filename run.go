@@ -21,12 +21,13 @@ const defaultRunImage = "debian:bookworm-slim"
 //
 // The binaries are built as build builds them (stripped, verified); a
 // foreign platform's binary runs under the engine's emulation. It returns
-// what the program printed, stdout and stderr together in the order it
-// wrote them, as a terminal shows them (Go's flag package writes -help to
-// stderr). A program that exits non-zero fails the call with its exit code
-// and stderr. Like any Dagger exec, a run with the same binary, arguments
-// and image is cached. Example: `dagger call run --arch arm64
-// --args=--version`.
+// what the program printed: its stdout, then its stderr (Go's flag package
+// writes -help there; the engine keeps no order between the two streams).
+// A program that exits non-zero fails the call with its exit code and
+// stderr. It waits for the program to exit: run a server with
+// run-container's as-service. Like any Dagger exec, a run with the same
+// binary, arguments and image is cached. Example: `dagger call run --arch
+// arm64 --args=--version`.
 func (m *GoBuild) Run(
 	ctx context.Context,
 	// Target platform, as for build (Linux only: binaries run in Linux
@@ -59,18 +60,18 @@ func (m *GoBuild) Run(
 		// image lacks.
 		return "", fmt.Errorf("running %s on %s in %s: %v", binrun.CommandLine(name, args), t, runImage, withStderr(err))
 	}
+	stdout, err := ran.Stdout(ctx)
+	if err != nil {
+		return "", err
+	}
+	stderr, err := ran.Stderr(ctx)
+	if err != nil {
+		return "", err
+	}
 	if code != 0 {
-		stderr, err := ran.Stderr(ctx)
-		if err != nil {
-			return "", err
-		}
-		stdout, err := ran.Stdout(ctx)
-		if err != nil {
-			return "", err
-		}
 		return "", &binrun.ExitError{Binary: name, Args: args, Platform: t.String(), Image: runImage, Code: code, Stderr: stderr, Stdout: stdout}
 	}
-	return ran.CombinedOutput(ctx)
+	return binrun.Output(stdout, stderr), nil
 }
 
 // RunContainer returns a container of a target's platform with a built binary as its entrypoint.

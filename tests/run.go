@@ -13,8 +13,8 @@ import (
 // RunBinary runs built binaries through go-build's run and run-container.
 //
 // On arm64, under emulation: the pure-Go fixture's only binary by default,
-// the two-command fixture's binaries by name with arguments (stdout and
-// stderr both in the output), a failing one whose exit code and stderr
+// the two-command fixture's binaries by name with arguments (stdout, then
+// stderr, in the output), a failing one whose exit code and stderr
 // must reach the error, a missing and a wrong binary name, and a windows
 // target, refused before any build. The pure-Go fixture also runs on the
 // engine's own platform, and its run-container with with-exec.
@@ -43,7 +43,7 @@ func (m *Tests) RunBinary(ctx context.Context) error {
 			false, []string{"purego " + goPlatform(string(native)) + " version=" + stampedVersion + "\n"}},
 		{"run --binary greet", twocmds,
 			dagger.GoBuildRunOpts{Arch: "arm64", Binary: "greet", Args: []string{"a", "b c"}},
-			false, []string{"greet linux/arm64 args=a,b c\n", "greet: done\n"}},
+			false, []string{"greet linux/arm64 args=a,b c\ngreet: done\n"}}, // stdout, then stderr
 		{"run --binary fail --args=5", twocmds,
 			dagger.GoBuildRunOpts{Arch: "arm64", Binary: "fail", Args: []string{"5"}},
 			true, []string{"fail 5 on linux/arm64", "exited with code 5", "fail: failing on linux/arm64 with code 5"}},

@@ -59,6 +59,18 @@ func Choose(built []string, name string) (string, error) {
 	return name, nil
 }
 
+// Output is what a successful run returns: its stdout, then its stderr,
+// each whole. The engine captures the two streams apart, and its combined
+// stream does not keep the order they were written in (an arm64 run of a
+// program writing stdout first came back stderr first), so they are
+// joined in a fixed order instead of a shuffled one.
+func Output(stdout, stderr string) string {
+	if stdout != "" && stderr != "" && !strings.HasSuffix(stdout, "\n") {
+		stdout += "\n"
+	}
+	return stdout + stderr
+}
+
 // MaxOutputLines is how many of its last lines of output a failed run's
 // error shows: enough for a panic's first goroutine or a usage message, not
 // a whole log.

@@ -62,6 +62,24 @@ func TestPath(t *testing.T) {
 	}
 }
 
+func TestOutput(t *testing.T) {
+	tests := []struct {
+		stdout, stderr, want string
+	}{
+		{"out\n", "err\n", "out\nerr\n"},
+		{"out", "err\n", "out\nerr\n"},
+		{"out", "", "out"},
+		{"", "err", "err"},
+		{"", "", ""},
+		{"a\nb\n", "c\n", "a\nb\nc\n"},
+	}
+	for _, tt := range tests {
+		if got := Output(tt.stdout, tt.stderr); got != tt.want {
+			t.Errorf("Output(%q, %q) = %q, want %q", tt.stdout, tt.stderr, got, tt.want)
+		}
+	}
+}
+
 func TestExitError(t *testing.T) {
 	long := make([]string, MaxOutputLines+5)
 	for i := range long {
