@@ -31,7 +31,8 @@ const defaultRunImage = "debian:bookworm-slim"
 func (m *GoBuild) Run(
 	ctx context.Context,
 	// Target platform, as for build (Linux only: binaries run in Linux
-	// containers). Default: the engine's own platform.
+	// containers), e.g. arm64 or linux/arm/v7. Default: the engine's own
+	// platform.
 	// +optional
 	arch string,
 	// Binary to run, by its file name (e.g. app for ./cmd/app). Default:
@@ -40,11 +41,13 @@ func (m *GoBuild) Run(
 	binary string,
 	// Arguments passed to the binary, e.g. --args=--version or
 	// --args=serve,--port,8080 (use the = form for one starting with -).
+	// Default: none.
 	// +optional
 	args []string,
-	// Image the binary runs in, pulled for the target platform. Its
-	// C library must suit a cgo binary (the default matches the default
-	// builder's glibc); a pure-Go binary runs in any image, even busybox.
+	// Image the binary runs in, pulled for the target platform, e.g.
+	// busybox:latest. Its C library must suit a cgo binary (the default
+	// matches the default builder's glibc); a pure-Go binary runs in any
+	// image.
 	// +default="debian:bookworm-slim"
 	runImage string,
 ) (string, error) {
@@ -86,16 +89,16 @@ func (m *GoBuild) Run(
 // run-container --arch arm64 with-exec --args=app,--version stdout`.
 func (m *GoBuild) RunContainer(
 	ctx context.Context,
-	// Target platform, as for build (Linux only). Default: the engine's
-	// own platform.
+	// Target platform, as for build (Linux only), e.g. arm64. Default:
+	// the engine's own platform.
 	// +optional
 	arch string,
 	// Binary to put in the container, by its file name. Default: the only
 	// binary the build produces; with several it must be named.
 	// +optional
 	binary string,
-	// Image the container starts from, pulled for the target platform (see
-	// run's --run-image).
+	// Image the container starts from, pulled for the target platform,
+	// e.g. busybox:latest (see run's --run-image).
 	// +default="debian:bookworm-slim"
 	runImage string,
 ) (*dagger.Container, error) {
