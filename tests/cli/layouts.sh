@@ -132,9 +132,38 @@ want() {
 elf_machine() { od -An -tx1 -j18 -N1 "$1" | tr -d ' \n'; }
 selected() { [ -z "$only" ] || [[ $1 =~ $only ]]; }
 
+# make_vendored writes a module whose dependency no proxy has, vendored,
+# and a command that embeds an asset.
+make_vendored() {
+  local v="$work/vendored"
+  mkdir -p "$v/cmd/shout" "$v/vendor/example.com/notonproxy"
+  printf 'module example.com/vendored\n\ngo 1.22\n\nrequire example.com/notonproxy v1.0.0\n' >"$v/go.mod"
+  printf '# example.com/notonproxy v1.0.0\n## explicit\nexample.com/notonproxy\n' >"$v/vendor/modules.txt"
+  printf 'package notonproxy\n\n// Word is vendored only.\nconst Word = "vendored"\n' >"$v/vendor/example.com/notonproxy/word.go"
+  echo "embedded asset" >"$v/cmd/shout/asset.txt"
+  cat >"$v/cmd/shout/main.go" <<'GO'
+package main
+
+import (
+	_ "embed"
+	"fmt"
+	"strings"
+
+	"example.com/notonproxy"
+)
+
+//go:embed asset.txt
+var asset string
+
+func main() { fmt.Println(notonproxy.Word, strings.TrimSpace(asset)) }
+GO
+  commit "$v"
+}
+
 make_mono
 make_work
-m="$work/mono" w="$work/work"
+make_vendored
+m="$work/mono" w="$work/work" v="$work/vendored"
 
 if selected mono-build && check mono-build "$m/app" dagger call -m "$repo" build --arch arm64 export --path ./bin; then
   if [ "$(elf_machine "$m/app/bin/greeter")" = b7 ]; then pass "mono-build: arm64 greeter"; else fail mono-build "bin/greeter is no arm64 ELF"; fi
@@ -189,6 +218,14 @@ fi
 if selected work-off; then
   out=$(cd "$w/app" && dagger call -m "$repo" --gowork off build 2>&1 || true)
   want work-off "--gowork off builds the module alone (its lib is not published)" "example.com/work/lib"
+fi
+
+if selected vendored-build && check vendored-build "$v" dagger call -m "$repo" build export --path ./bin; then
+  out=$("$v/bin/shout")
+  want vendored-build "a vendored dependency and an embedded asset" "vendored embedded asset"
+fi
+if selected vendored-arm64 && check vendored-arm64 "$v" dagger call -m "$repo" build --arch arm64 export --path ./arm64; then
+  if [ "$(elf_machine "$v/arm64/shout")" = b7 ]; then pass "vendored-arm64: arm64 shout"; else fail vendored-arm64 "arm64/shout is no arm64 ELF"; fi
 fi
 
 echo "$passed passed, $failed failed"
