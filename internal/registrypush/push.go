@@ -12,13 +12,13 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
-	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 )
 
 // ErrPush is wrapped by every error this package returns.
@@ -40,14 +40,30 @@ type Options struct {
 	// Insecure allows plain HTTP. It is implied by Endpoint: a registry
 	// service speaks plain HTTP unless it is given a certificate.
 	Insecure bool
+	// Retry bounds the tries of a failed request or blob upload; the zero
+	// value is DefaultPolicy.
+	Retry Policy
+	// StallTimeout cuts a request that makes no progress for this long,
+	// to be tried again; 0 is DefaultStallTimeout.
+	StallTimeout time.Duration
+	// Logf, when set, is told of every transient failure.
+	Logf func(format string, args ...any)
 }
 
 // Push pushes the single image (an index or a manifest) that the layout in
 // dir lists in its index.json to every reference, and returns its digest.
 // Every reference is checked before anything is pushed.
+//
+// It is all or nothing: every blob and manifest goes in by digest first,
+// and only then are the tags written, the references' own order. A failed
+// tag write leaves that tag as it was. Transient failures are tried again
+// under the policy: a request on its own, a blob upload from its start.
 func Push(ctx context.Context, dir string, refs []string, opts Options) (string, error) {
 	if len(refs) == 0 {
 		return "", fmt.Errorf("%w: no reference to push to", ErrPush)
+	}
+	if opts.Retry.Tries < 0 || opts.StallTimeout < 0 {
+		return "", fmt.Errorf("%w: retry tries %d, stall timeout %s: want neither negative", ErrPush, opts.Retry.Tries, opts.StallTimeout)
 	}
 	targets := make([]name.Reference, len(refs))
 	for i, ref := range refs {
@@ -57,19 +73,37 @@ func Push(ctx context.Context, dir string, refs []string, opts Options) (string,
 		}
 		targets[i] = target
 	}
-	image, err := readImage(dir)
+	img, err := readImage(dir)
 	if err != nil {
 		return "", err
 	}
-	dgst, err := image.Digest()
+	dgst, err := img.Digest()
 	if err != nil {
 		return "", fmt.Errorf("%w: %v", ErrPush, err)
 	}
-	remoteOpts := []remote.Option{remote.WithContext(ctx), remote.WithAuth(opts.authenticator()), remote.WithUserAgent("go-build")}
+	p, err := opts.pusher()
+	if err != nil {
+		return "", err
+	}
+	// The content, once per repository, before any tag.
+	done := map[string]bool{}
 	for i, target := range targets {
-		if err := image.write(target, remoteOpts...); err != nil {
-			return "", fmt.Errorf("%w: %s: %v", ErrPush, refs[i], opts.explain(err))
+		repo := target.Context()
+		if done[repo.String()] {
+			continue
 		}
+		done[repo.String()] = true
+		if err := p.content(ctx, repo, img); err != nil {
+			return "", p.fail(err, refs[i], repo, nil)
+		}
+	}
+	var moved []string
+	for i, target := range targets {
+		tag := operation{what: "writing tag " + target.Identifier(), method: http.MethodPut, path: manifestPath(target.Context(), target.Identifier())}
+		if err := p.do(ctx, tag, func(ctx context.Context) error { return p.Push(ctx, target, img.taggable()) }); err != nil {
+			return "", p.fail(err, refs[i], target.Context(), moved)
+		}
+		moved = append(moved, refs[i])
 	}
 	return dgst.String(), nil
 }
@@ -99,26 +133,6 @@ func (o Options) target(ref string) (name.Reference, error) {
 	return target, nil
 }
 
-// explain puts a refused authentication in words: the registry's own
-// answer to a HEAD request has no body to say it.
-func (o Options) explain(err error) error {
-	var terr *transport.Error
-	if !errors.As(err, &terr) || (terr.StatusCode != http.StatusUnauthorized && terr.StatusCode != http.StatusForbidden) {
-		return err
-	}
-	who := "an anonymous push (no credentials given)"
-	if o.Auth != (authn.AuthConfig{}) {
-		who = "the credentials"
-		if o.Auth.Username != "" {
-			who = fmt.Sprintf("user %q", o.Auth.Username)
-		}
-		if o.From != "" {
-			who += " from " + o.From
-		}
-	}
-	return fmt.Errorf("the registry refused %s: %d %s", who, terr.StatusCode, http.StatusText(terr.StatusCode))
-}
-
 func (o Options) authenticator() authn.Authenticator {
 	if o.Auth == (authn.AuthConfig{}) {
 		return authn.Anonymous
@@ -139,12 +153,11 @@ func (i image) Digest() (v1.Hash, error) {
 	return i.manifest.Digest()
 }
 
-// write pushes the image's blobs, then its manifests.
-func (i image) write(target name.Reference, opts ...remote.Option) error {
+func (i image) taggable() remote.Taggable {
 	if i.index != nil {
-		return remote.WriteIndex(target, i.index, opts...)
+		return i.index
 	}
-	return remote.Write(target, i.manifest, opts...)
+	return i.manifest
 }
 
 // readImage opens the one image index.json lists.

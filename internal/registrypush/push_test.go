@@ -3,6 +3,8 @@ package registrypush
 import (
 	"context"
 	"errors"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -30,7 +32,7 @@ type testRegistry struct {
 func newTestRegistry(t *testing.T, user, password string) *testRegistry {
 	t.Helper()
 	reg := &testRegistry{}
-	handler := registry.New()
+	handler := registry.New(registry.Logger(log.New(io.Discard, "", 0)))
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		reg.requests.Add(1)
 		if user != "" && r.URL.Path != "/v2/" {
@@ -173,7 +175,7 @@ func TestPushAuthentication(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := Push(context.Background(), dir, []string{ref}, tc.opts)
 			if tc.wantErr != "" {
-				if !errors.Is(err, ErrPush) || !strings.Contains(err.Error(), ref+": "+tc.wantErr) {
+				if !errors.Is(err, ErrPush) || !strings.Contains(err.Error(), ref+": ") || !strings.Contains(err.Error(), ": "+tc.wantErr+", after 1 try") {
 					t.Fatalf("err = %v, want ErrPush naming %s: %s", err, ref, tc.wantErr)
 				}
 				return

@@ -1,0 +1,254 @@
+package registrypush
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/partial"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"golang.org/x/sync/errgroup"
+)
+
+// uploadJobs is how many blobs are uploaded at once, as
+// go-containerregistry's own default.
+const uploadJobs = 4
+
+// pusher is go-containerregistry's pusher over the retrying, stall-cutting
+// transport, with the tries of every request counted.
+type pusher struct {
+	*remote.Pusher
+	opts  Options
+	tries *tryCounter
+}
+
+func (o Options) pusher() (*pusher, error) {
+	policy := o.Retry
+	if policy.Tries == 0 {
+		policy = DefaultPolicy
+	}
+	idle := o.StallTimeout
+	if idle == 0 {
+		idle = DefaultStallTimeout
+	}
+	tries := newTryCounter(newRetryAfterTransport(&stallTransport{base: baseTransport(idle), idle: idle}))
+	predicate := Transient
+	if o.Logf != nil {
+		predicate = func(err error) bool {
+			transient := Transient(err)
+			if transient {
+				o.Logf("registry push: %v (transient)", err)
+			}
+			return transient
+		}
+	}
+	rp, err := remote.NewPusher(
+		remote.WithAuth(o.authenticator()),
+		remote.WithUserAgent("go-build"),
+		remote.WithTransport(tries),
+		remote.WithRetryBackoff(policy.backoff()),
+		remote.WithRetryStatusCodes(RetryStatusCodes...),
+		remote.WithRetryPredicate(predicate),
+		remote.WithJobs(uploadJobs),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrPush, err)
+	}
+	return &pusher{Pusher: rp, opts: o, tries: tries}, nil
+}
+
+// operation is one step of a push, and the request that starts each of
+// its tries.
+type operation struct {
+	what         string
+	method, path string
+}
+
+// opError is an operation that failed, before it is put in terms of the
+// reference being pushed.
+type opError struct {
+	op    operation
+	tries int
+	err   error
+}
+
+func (e *opError) Error() string { return e.op.what + ": " + e.err.Error() }
+func (e *opError) Unwrap() error { return e.err }
+
+// do runs an operation; go-containerregistry tries it again as the policy
+// allows.
+func (p *pusher) do(ctx context.Context, op operation, f func(context.Context) error) error {
+	err := f(ctx)
+	if err == nil {
+		return nil
+	}
+	tries := p.tries.count(op.method, op.path)
+	if op.method == http.MethodPut && tries == 0 {
+		// The existence check before the put failed.
+		tries = p.tries.count(http.MethodHead, op.path)
+	}
+	return &opError{op: op, tries: max(tries, 1), err: err}
+}
+
+// fail puts err in the terms of the reference ref being pushed.
+func (p *pusher) fail(err error, ref string, repo name.Repository, moved []string) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("%w: %s: %w", ErrPush, ref, err)
+	}
+	e := &Error{Ref: ref, Registry: repo.RegistryStr(), Repository: repo.RepositoryStr(), Endpoint: p.opts.Endpoint, Err: err, Moved: moved, Tries: 1}
+	if own, perr := name.ParseReference(ref, name.Insecure); perr == nil && p.opts.Endpoint != "" {
+		// The push went to the endpoint, under the reference's registry.
+		e.Registry = own.Context().RegistryStr()
+	}
+	var oerr *opError
+	if errors.As(err, &oerr) {
+		e.Operation, e.Tries, e.Err = oerr.op.what, oerr.tries, oerr.err
+	}
+	e.describe()
+	e.refused = p.opts.refused(e.Status)
+	return e
+}
+
+// content pushes every blob and manifest of img into repo by digest:
+// the blobs, then each manifest once everything it names is in, the root
+// last. What the registry has already is skipped.
+func (p *pusher) content(ctx context.Context, repo name.Repository, img image) error {
+	var walk contentWalk
+	var root partial.Describable = img.manifest
+	if img.index != nil {
+		root = img.index
+	}
+	if err := walk.add(root); err != nil {
+		return fmt.Errorf("reading the image layout: %w", err)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(uploadJobs)
+	for _, blob := range walk.blobs {
+		g.Go(func() error {
+			digest, err := blob.Digest()
+			if err != nil {
+				return err
+			}
+			size, _ := blob.Size()
+			op := operation{what: fmt.Sprintf("uploading blob %s (%d bytes)", digest, size), method: http.MethodHead, path: blobPath(repo, digest.String())}
+			return p.do(gctx, op, func(ctx context.Context) error { return p.Upload(ctx, repo, blob) })
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	// Children come before their parents in walk.manifests.
+	for _, m := range walk.manifests {
+		digest, err := m.Digest()
+		if err != nil {
+			return err
+		}
+		op := operation{what: "putting manifest " + digest.String(), method: http.MethodPut, path: manifestPath(repo, digest.String())}
+		if err := p.do(ctx, op, func(ctx context.Context) error { return p.Push(ctx, repo.Digest(digest.String()), m) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// contentWalk lists an image's blobs, each once, and its manifests,
+// children before parents.
+type contentWalk struct {
+	blobs     []v1.Layer
+	manifests []manifest
+	seen      map[v1.Hash]bool
+}
+
+func (w *contentWalk) once(d interface{ Digest() (v1.Hash, error) }) (bool, error) {
+	h, err := d.Digest()
+	if err != nil {
+		return false, err
+	}
+	if w.seen == nil {
+		w.seen = map[v1.Hash]bool{}
+	}
+	if w.seen[h] {
+		return false, nil
+	}
+	w.seen[h] = true
+	return true, nil
+}
+
+func (w *contentWalk) add(m partial.Describable) error {
+	if first, err := w.once(m); err != nil || !first {
+		return err
+	}
+	switch m := m.(type) {
+	case v1.ImageIndex:
+		children, err := partial.Manifests(m)
+		if err != nil {
+			return err
+		}
+		for _, child := range children {
+			if err := w.add(child); err != nil {
+				return err
+			}
+		}
+		w.manifests = append(w.manifests, m)
+	case v1.Image:
+		layers, err := m.Layers()
+		if err != nil {
+			return err
+		}
+		config, err := partial.ConfigLayer(m)
+		if err != nil {
+			return err
+		}
+		for _, l := range append(layers, config) {
+			if first, err := w.once(l); err != nil {
+				return err
+			} else if first {
+				w.blobs = append(w.blobs, l)
+			}
+		}
+		w.manifests = append(w.manifests, m)
+	case v1.Layer:
+		// A blob an index names directly, e.g. an artifact.
+		w.blobs = append(w.blobs, m)
+	default:
+		return fmt.Errorf("unknown content %T", m)
+	}
+	return nil
+}
+
+func blobPath(repo name.Repository, digest string) string {
+	return "/v2/" + repo.RepositoryStr() + "/blobs/" + digest
+}
+
+func manifestPath(repo name.Repository, identifier string) string {
+	return "/v2/" + repo.RepositoryStr() + "/manifests/" + identifier
+}
+
+// refused puts a refused authentication in words: the registry's own
+// answer to a HEAD request has no body to say it. It holds no secret.
+func (o Options) refused(status int) string {
+	if status != http.StatusUnauthorized && status != http.StatusForbidden {
+		return ""
+	}
+	who := "an anonymous push (no credentials given)"
+	if o.Auth != (authn.AuthConfig{}) {
+		who = "the credentials"
+		if o.Auth.Username != "" {
+			who = fmt.Sprintf("user %q", o.Auth.Username)
+		}
+		if o.From != "" {
+			who += " from " + o.From
+		}
+	}
+	return fmt.Sprintf("the registry refused %s: %d %s", who, status, http.StatusText(status))
+}
+
+// manifest is an image or an index of the layout.
+type manifest interface {
+	remote.Taggable
+	Digest() (v1.Hash, error)
+}
