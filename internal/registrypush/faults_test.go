@@ -51,7 +51,7 @@ type faultyRegistry struct {
 	requests map[string]int // by method and kind: "POST upload", "PUT tag", ...
 	// committed are the digests of the blob commits passed on.
 	committed []string
-	rule     func(r *http.Request, write int) fault
+	rule      func(r *http.Request, write int) fault
 }
 
 func newFaultyRegistry(t *testing.T) *faultyRegistry {
