@@ -156,6 +156,7 @@ func TestImageErrors(t *testing.T) {
 		platforms []string
 		tags      []string
 		username  string
+		stall     string
 		wantErr   string
 	}{
 		{name: "malformed reference", image: "Registry.Example/App:1", platforms: []string{"linux/amd64"}, wantErr: "Registry.Example/App:1"},
@@ -165,6 +166,8 @@ func TestImageErrors(t *testing.T) {
 		{name: "windows image", image: "registry.example/app:1", platforms: []string{"windows/amd64"}, wantErr: "Linux containers"},
 		{name: "duplicate tag", image: "registry.example/app:1", platforms: []string{"amd64"}, tags: []string{"latest", "latest"}, wantErr: "latest"},
 		{name: "user without password", image: "registry.example/app:1", platforms: []string{"amd64"}, username: "ci", wantErr: "--username and --password together"},
+		{name: "stall timeout not a duration", image: "registry.example/app:1", platforms: []string{"amd64"}, stall: "60", wantErr: `stall timeout "60": want a positive Go duration`},
+		{name: "stall timeout zero", image: "registry.example/app:1", platforms: []string{"amd64"}, stall: "0s", wantErr: `stall timeout "0s"`},
 		{
 			name:   "dynamic cgo on scratch",
 			change: func(m *GoBuild) { m.Cgo = true }, image: "registry.example/app:1", platforms: []string{"amd64"},
@@ -187,7 +190,10 @@ func TestImageErrors(t *testing.T) {
 			if tt.change != nil {
 				tt.change(m)
 			}
-			_, err := m.Publish(ctx, tt.image, tt.platforms, tt.tags, tt.username, nil, nil, false, nil, true, true)
+			if tt.stall == "" {
+				tt.stall = "60s"
+			}
+			_, err := m.Publish(ctx, tt.image, tt.platforms, tt.tags, tt.username, nil, nil, false, nil, true, true, tt.stall)
 			errtest.Check(t, err, nil, tt.wantErr)
 		})
 	}

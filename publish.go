@@ -7,6 +7,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -192,8 +193,17 @@ func (m *GoBuild) Publish(
 	// --provenance=false leaves it out.
 	// +default=true
 	provenance bool,
+	// How long a registry request may make no progress (no byte sent, no
+	// byte received) before it is cut and tried again, as a Go duration,
+	// e.g. 2m for a registry slow to verify large blobs.
+	// +default="60s"
+	stallTimeout string,
 ) (string, error) {
 	if err := m.requireSource("publish"); err != nil {
+		return "", err
+	}
+	stall, err := parseStallTimeout(stallTimeout)
+	if err != nil {
 		return "", err
 	}
 	ref, err := imagecfg.ParseReference(image)
@@ -230,7 +240,7 @@ func (m *GoBuild) Publish(
 	if err != nil {
 		return "", err
 	}
-	to := registrypush.Options{Auth: cred.AuthConfig(), From: from.String(), Insecure: insecure}
+	to := registrypush.Options{Auth: cred.AuthConfig(), From: from.String(), Insecure: insecure, StallTimeout: stall, Logf: logStderr}
 	if registryService != nil {
 		if to.Endpoint, err = serviceEndpoint(ctx, registryService); err != nil {
 			return "", err
@@ -447,6 +457,21 @@ func (r *RuntimeImage) apply(ctr *dagger.Container, rt parsedRuntime, names []st
 		ctr = ctr.WithExposedPort(p.Number, dagger.ContainerWithExposedPortOpts{Protocol: protocol})
 	}
 	return ctr
+}
+
+// parseStallTimeout reads --stall-timeout: a positive Go duration.
+func parseStallTimeout(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("stall timeout %q: want a positive Go duration, e.g. 60s or 2m", s)
+	}
+	return d, nil
+}
+
+// logStderr prints a line to the module's stderr, which the call's
+// progress output shows.
+func logStderr(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, format+"\n", args...)
 }
 
 // serviceEndpoint starts the registry service and returns its host:port.

@@ -41,7 +41,7 @@ func (o Options) pusher() (*pusher, error) {
 		predicate = func(err error) bool {
 			transient := Transient(err)
 			if transient {
-				o.Logf("registry push: %v (transient)", err)
+				o.Logf("registry push: %s (transient: tried again while tries are left)", retryLine(err))
 			}
 			return transient
 		}
@@ -251,4 +251,22 @@ func (o Options) refused(status int) string {
 type manifest interface {
 	remote.Taggable
 	Digest() (v1.Hash, error)
+}
+
+// retryLine is a transient failure in a line: the request by method and
+// path, and the answer or the connection's error.
+func retryLine(err error) string {
+	e := &Error{Err: err}
+	e.describe()
+	what := cause(err)
+	if e.Status != 0 {
+		what = fmt.Sprintf("%d %s", e.Status, http.StatusText(e.Status))
+		if d := diagnostics(err); d != "" {
+			what += " (" + d + ")"
+		}
+	}
+	if e.Request == "" {
+		return what
+	}
+	return e.Request + ": " + what
 }

@@ -253,3 +253,19 @@ func TestErrorMessage(t *testing.T) {
 		})
 	}
 }
+
+func TestRetryLine(t *testing.T) {
+	req, _ := http.NewRequest(http.MethodPatch, "http://r.example/v2/app/blobs/uploads/u?_state=s", nil)
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{&transport.Error{StatusCode: 503, Request: req, Errors: []transport.Diagnostic{{Code: "UNAVAILABLE", Message: "busy"}}}, "PATCH /v2/app/blobs/uploads/u: 503 Service Unavailable (UNAVAILABLE: busy)"},
+		{&url.Error{Op: "Patch", URL: req.URL.String(), Err: io.EOF}, "PATCH /v2/app/blobs/uploads/u: EOF"},
+		{io.ErrUnexpectedEOF, "unexpected EOF"},
+	} {
+		if got := retryLine(tc.err); got != tc.want {
+			t.Errorf("retryLine(%v) = %q, want %q", tc.err, got, tc.want)
+		}
+	}
+}
