@@ -4,6 +4,13 @@
 // The engine's own push would assemble the image again and stamp it with
 // the time of the push; pushing the layout keeps a reproducible image
 // reproducible.
+//
+// The push survives what registries and networks do: transient failures
+// are retried as go-containerregistry's own clients retry them (Policy,
+// Transient), a 429's Retry-After is waited for, a request that makes no
+// progress is cut and retried (the stall timeout), and no tag moves before
+// every blob and manifest is in. A failed push is an *Error naming the
+// registry, repository, operation, status and tries.
 package registrypush
 
 import (
