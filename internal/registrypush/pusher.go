@@ -24,6 +24,8 @@ type pusher struct {
 	*remote.Pusher
 	opts  Options
 	tries *tryCounter
+	// remote are the options the pusher was made with.
+	remote []remote.Option
 }
 
 func (o Options) pusher() (*pusher, error) {
@@ -46,7 +48,7 @@ func (o Options) pusher() (*pusher, error) {
 			return transient
 		}
 	}
-	rp, err := remote.NewPusher(
+	opts := []remote.Option{
 		remote.WithAuth(o.authenticator()),
 		remote.WithUserAgent("go-build"),
 		remote.WithTransport(tries),
@@ -54,11 +56,12 @@ func (o Options) pusher() (*pusher, error) {
 		remote.WithRetryStatusCodes(RetryStatusCodes...),
 		remote.WithRetryPredicate(predicate),
 		remote.WithJobs(uploadJobs),
-	)
+	}
+	rp, err := remote.NewPusher(opts...)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrPush, err)
 	}
-	return &pusher{Pusher: rp, opts: o, tries: tries}, nil
+	return &pusher{Pusher: rp, opts: o, tries: tries, remote: opts}, nil
 }
 
 // operation is one step of a push, and the request that starts each of
@@ -121,6 +124,15 @@ func (p *pusher) content(ctx context.Context, repo name.Repository, img image) e
 	var root partial.Describable = img.manifest
 	if img.index != nil {
 		root = img.index
+	}
+	digest, err := root.Digest()
+	if err != nil {
+		return err
+	}
+	// A registry holds a manifest only with all it names: with the root
+	// in, the image is, e.g. when published to another tag.
+	if desc, err := remote.Head(repo.Digest(digest.String()), append(p.remote, remote.WithContext(ctx))...); err == nil && desc.Digest == digest {
+		return nil
 	}
 	if err := walk.add(root); err != nil {
 		return fmt.Errorf("reading the image layout: %w", err)
