@@ -9,12 +9,13 @@
 #   go install github.com/google/go-containerregistry/cmd/crane@v0.20.7
 #
 # go-build reaches the proxy as --registry-service tcp://127.0.0.1:$port.
-# Every run is cut at $FAULTS_LIMIT seconds (default 300): a hang shows as
-# "hung".
+# Every run is cut at $FAULTS_LIMIT seconds (default 600): a hang shows as
+# "hung". Each run's output is kept in $FAULTS_LOGS (default: a temporary
+# directory, removed at the end).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-limit=${FAULTS_LIMIT:-300}
+limit=${FAULTS_LIMIT:-600}
 crane=${CRANE:-$(command -v crane || echo "$HOME/go/bin/crane")}
 registry_port=5201 proxy_port=5101 control_port=5102 proxy2_port=5103 control2_port=5104
 platforms=linux/amd64,linux/arm64
@@ -22,6 +23,8 @@ platforms=linux/amd64,linux/arm64
 # cached once they ran.
 version=v1.0.0-a previous_version=v1.0.0-b
 work=$(mktemp -d)
+logs=${FAULTS_LOGS:-$work}
+mkdir -p "$logs"
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -60,11 +63,12 @@ run() {
   local name=$1 start end status=0
   shift
   start=$(date +%s.%N)
-  timeout "$limit" "$@" >"$work/out" 2>&1 || status=$?
+  local out="$logs/$n-$name.log"
+  timeout "$limit" "$@" >"$out" 2>&1 || status=$?
   end=$(date +%s.%N)
   local how="succeeded"
-  if [ "$status" = 124 ]; then how="hung (cut at ${limit}s)"; elif [ "$status" != 0 ]; then how="failed: $(grep -a -o 'pushing the image: .*' "$work/out" | tail -n 1 | cut -c1-300)"; fi
-  [ "$how" != "failed: " ] || how="failed: $(tail -n 3 "$work/out" | tr '\n' ' ' | cut -c1-300)"
+  if [ "$status" = 124 ]; then how="hung (cut at ${limit}s)"; elif [ "$status" != 0 ]; then how="failed: $(grep -a -o 'pushing the image: .*' "$out" | tail -n 1 | cut -c1-300)"; fi
+  [ "$how" != "failed: " ] || how="failed: $(tail -n 3 "$out" | tr '\n' ' ' | cut -c1-300)"
   printf '%-34s %-9s %6.1fs  %3s faults  %s\n' "${fault_spec:-none}" "$name" "$(echo "$end - $start" | bc)" "$(injected)" "$how"
 }
 
