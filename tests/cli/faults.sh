@@ -32,8 +32,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$crane" registry serve --address 127.0.0.1:$registry_port >"$work/registry.log" 2>&1 &
-pids+=($!)
+# fresh_registry starts an empty registry: the in-memory registry finds a
+# blob pushed to any repository, so every case gets its own.
+registry_pid=
+fresh_registry() {
+  [ -z "$registry_pid" ] || { kill "$registry_pid"; wait "$registry_pid" 2>/dev/null || true; }
+  "$crane" registry serve --address 127.0.0.1:$registry_port >>"$work/registry.log" 2>&1 &
+  registry_pid=$!
+  pids+=($registry_pid)
+  until curl -fs -o /dev/null "http://127.0.0.1:$registry_port/v2/"; do sleep 0.2; done
+}
+fresh_registry
 (cd "$repo/tests" && go build -o "$work/faultproxy" ./faultproxy)
 "$work/faultproxy" -listen 127.0.0.1:$proxy_port -control 127.0.0.1:$control_port \
   -upstream http://127.0.0.1:$registry_port >"$work/proxy.log" 2>&1 &
@@ -67,22 +76,27 @@ run() {
   timeout "$limit" "$@" >"$out" 2>&1 || status=$?
   end=$(date +%s.%N)
   local how="succeeded"
-  if [ "$status" = 124 ]; then how="hung (cut at ${limit}s)"; elif [ "$status" != 0 ]; then how="failed: $(grep -a -o 'pushing the image: .*' "$out" | tail -n 1 | cut -c1-300)"; fi
-  [ "$how" != "failed: " ] || how="failed: $(tail -n 3 "$out" | tr '\n' ' ' | cut -c1-300)"
+  if [ "$status" = 124 ]; then how="hung (cut at ${limit}s)"; elif [ "$status" != 0 ]; then how="failed: $(grep -a -o 'pushing the image: .*' "$out" | tail -n 1 | cut -c1-300 || true)"; fi
+  [ "$how" != "failed: " ] || how="failed: $(tail -n 3 "$out" | tr '\n' ' ' | cut -c1-300 || true)"
   printf '%-34s %-9s %6.1fs  %3s faults  %s\n' "${fault_spec:-none}" "$name" "$(echo "$end - $start" | bc)" "$(injected)" "$how"
 }
 
 n=0
-for fault_spec in "" "do=503&every=4" "do=429&every=4" "do=cut&every=5" "do=stall&match=manifest&limit=1" "do=500&match=tag"; do
+# FAULTS_SPECS: the faults, as the proxy's control API takes them ("none" for none).
+for fault_spec in ${FAULTS_SPECS:-none do=503&every=4 do=429&every=4 do=cut&every=5 do=stall&match=manifest&limit=1 do=500&match=tag}; do
+  [ "$fault_spec" != none ] || fault_spec=""
   n=$((n + 1))
+  fresh_registry
   fault "$fault_spec"
   run crane "$crane" push --insecure "$work/layout" 127.0.0.1:$proxy_port/side/crane-$n:1
+  fresh_registry
   fault "$fault_spec"
   run go-build "${gobuild[@]}" --version "$version" publish --image registry.test/side/gobuild-$n:1 --platforms "$platforms" \
     --registry-service tcp://127.0.0.1:$proxy_port
 done
 fault_spec=""
 
+[ "${FAULTS_RESUME:-1}" = 1 ] || exit 0
 echo
 echo "interrupting a publish half-way (the proxy holds every request once two blobs are in):"
 fault ""
