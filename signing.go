@@ -139,6 +139,18 @@ type signTarget struct {
 	plainHTTP bool
 }
 
+// serviceTarget is a registry service as cosign's container reaches it:
+// bound as "registry", at the port of address (host[:port]), over plain
+// HTTP.
+func serviceTarget(service *dagger.Service, address string) signTarget {
+	const alias = "registry"
+	host := alias
+	if _, port, ok := strings.Cut(address, ":"); ok {
+		host += ":" + port
+	}
+	return signTarget{host: host, service: service, alias: alias, plainHTTP: true}
+}
+
 // signImages has cosign sign each image, named by digest, and push the
 // signatures. The run is never cached: a signature is pushed each time.
 func (s *Signing) signImages(ctx context.Context, images []string, to signTarget) error {
@@ -186,15 +198,9 @@ func (s *Signing) pushSigned(ctx context.Context, layout *ocilayout.Layout, layo
 	if _, err := registrypush.Push(ctx, layoutDir, []string{name + "@" + digest}, to); err != nil {
 		return "", err
 	}
-	target := signTarget{host: registryOf(name), plainHTTP: to.Insecure || to.Endpoint != ""}
+	target := signTarget{host: registryOf(name), plainHTTP: to.Insecure}
 	if to.Endpoint != "" {
-		// The service, as cosign's container reaches it.
-		_, port, _ := strings.Cut(to.Endpoint, ":")
-		target.alias, target.service = "registry", service
-		target.host = target.alias
-		if port != "" {
-			target.host += ":" + port
-		}
+		target = serviceTarget(service, to.Endpoint)
 	}
 	target.login = signing.Login{Username: cred.Username, Password: cred.Password, IdentityToken: cred.IdentityToken, RegistryToken: cred.RegistryToken}
 	repo := target.host + strings.TrimPrefix(name, registryOf(name))
@@ -235,9 +241,13 @@ func (s *Signing) signPushed(ctx context.Context, pushed []string, registry, use
 	}
 	target := signTarget{host: registry}
 	if service != nil {
-		// Bound at the repository's host name, as the engine's push binds it.
-		host, _, _ := strings.Cut(registry, ":")
-		target.alias, target.service, target.plainHTTP = host, service, true
+		// The service under a name of its own at the port the push used:
+		// the repository's host name may be one the container resolves
+		// itself (localhost).
+		target = serviceTarget(service, registry)
+		for i, img := range images {
+			images[i] = target.host + strings.TrimPrefix(img, registry)
+		}
 	}
 	if username != "" {
 		plaintext, err := password.Plaintext(ctx)
