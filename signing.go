@@ -79,19 +79,6 @@ func (m *GoBuild) WithSigningKey(
 	if err := signing.CheckPrivateKey([]byte(data)); err != nil {
 		return nil, fmt.Errorf("with-signing-key --key: %w", err)
 	}
-	// Both are kept as secrets of this module's own: a relative file:
-	// secret (file:./cosign.key) is resolved against the caller's
-	// directory, which a later mount in a nested call does not see.
-	pass, err := password.Plaintext(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("reading --password: %w", err)
-	}
-	nonce, err := randomHex()
-	if err != nil {
-		return nil, err
-	}
-	key = dag.SetSecret("go-build-cosign-key-"+nonce, data)
-	password = dag.SetSecret("go-build-cosign-password-"+nonce, pass)
 	next := *m
 	next.Signing = &Signing{Key: key, Password: password, Attestations: attestations, CosignVersion: cosignVersion, CosignImage: cosignImage}
 	return &next, nil
