@@ -49,7 +49,7 @@ type Signing struct {
 func (m *GoBuild) WithSigningKey(
 	ctx context.Context,
 	// The encrypted private key cosign generate-key-pair writes, e.g.
-	// file:$PWD/cosign.key (an absolute path) or env:COSIGN_KEY.
+	// file:./cosign.key or env:COSIGN_KEY.
 	key *dagger.Secret,
 	// The key's password, e.g. env:COSIGN_PASSWORD (a file: secret must
 	// not end in a newline: cosign reads every byte).
