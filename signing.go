@@ -62,7 +62,7 @@ func (m *GoBuild) WithSigningKey(
 	// from the Go module proxy.
 	// +default="v2.6.5"
 	cosignVersion string,
-	// Go image cosign is compiled and run in.
+	// Go image cosign is compiled and run in, e.g. golang:1.26-bookworm.
 	// +default="golang:1.26-bookworm"
 	cosignImage string,
 ) (*GoBuild, error) {
