@@ -154,9 +154,15 @@ func serviceTarget(service *dagger.Service, address string) signTarget {
 // signImages has cosign sign each image, named by digest, and push the
 // signatures. The run is never cached: a signature is pushed each time.
 func (s *Signing) signImages(ctx context.Context, images []string, to signTarget) error {
-	args, err := signing.SignImages(images, signing.Registry{PlainHTTP: to.plainHTTP})
-	if err != nil {
-		return err
+	// One cosign run per image: cosign sign reads the password once per
+	// image it signs, and stdin holds it once.
+	var runs [][]string
+	for _, img := range images {
+		args, err := signing.SignImages([]string{img}, signing.Registry{PlainHTTP: to.plainHTTP})
+		if err != nil {
+			return err
+		}
+		runs = append(runs, signing.WithPassword(args))
 	}
 	nonce, err := randomHex()
 	if err != nil {
@@ -176,7 +182,10 @@ func (s *Signing) signImages(ctx context.Context, images []string, to signTarget
 			WithEnvVariable("DOCKER_CONFIG", signing.DockerConfigDir)
 	}
 	ctr = ctr.WithEnvVariable("GO_BUILD_SIGNING_RUN", nonce)
-	if _, err := ctr.WithExec(signing.WithPassword(args)).Sync(ctx); err != nil {
+	for _, args := range runs {
+		ctr = ctr.WithExec(args)
+	}
+	if _, err := ctr.Sync(ctx); err != nil {
 		return fmt.Errorf("cosign sign %s: %w", strings.Join(images, " "), withStderr(err))
 	}
 	return nil
