@@ -196,6 +196,10 @@ type GoBuild struct {
 	// Services bound under host names, by withServiceBinding.
 	// +private
 	ServiceBindings []ServiceBinding
+	// Key pair publish, publish-toolchain and release sign with, by
+	// withSigningKey.
+	// +private
+	Signing *Signing
 }
 
 // New configures go-build: the source, the builder and the build options.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -145,7 +146,9 @@ func (m *GoBuild) Image(
 //
 // Every platform is built and verified first: nothing is pushed unless
 // every platform built. The image is the one image writes, attestations
-// included, so the same commit gives the same digest. Credentials come from
+// included, so the same commit gives the same digest. After
+// with-signing-key, the image is pushed by digest, signed with cosign, and
+// only then tagged; signing leaves the digest as it is. Credentials come from
 // --username/--password, else with-registry-auth, else --docker-config
 // (the caller's docker login), else the push is anonymous.
 // +cache="never"
@@ -235,9 +238,11 @@ func (m *GoBuild) Publish(
 	if err != nil {
 		return "", err
 	}
+	// The signing key is opened while the image builds.
+	keyChecked := m.Signing.startKeyCheck(ctx)
 	layout, dir, err := m.imageLayout(ctx, targets, imageAttestations{SBOM: sbom, Provenance: provenance})
 	defer os.RemoveAll(dir)
-	if err != nil {
+	if err := errors.Join(err, keyChecked()); err != nil {
 		return "", err
 	}
 	to := registrypush.Options{Auth: cred.AuthConfig(), From: from.String(), Insecure: insecure, StallTimeout: stall, Logf: logStderr}
@@ -251,7 +256,12 @@ func (m *GoBuild) Publish(
 		return "", err
 	}
 	// Push's errors name the reference.
-	dgst, err := registrypush.Push(ctx, layoutDir, refs, to)
+	var dgst string
+	if m.Signing != nil {
+		dgst, err = m.Signing.pushSigned(ctx, layout, layoutDir, refs, ref.Name, to, cred, registryService)
+	} else {
+		dgst, err = registrypush.Push(ctx, layoutDir, refs, to)
+	}
 	if err != nil {
 		return "", err
 	}

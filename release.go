@@ -59,7 +59,8 @@ var archiveFormats = map[ArchiveFormat]string{ArchiveFormatTarGz: "tar.gz", Arch
 // entry has the source time (sourceDateEpoch, else the commit time), so the
 // same commit gives the same bytes and checksums. With linuxPackages, it
 // also writes deb, rpm and apk packages of the Linux platforms (see
-// docs/linux-packages.md).
+// docs/linux-packages.md). After with-signing-key,
+// cosign signs the checksums file: <checksums>.sig and <checksums>.bundle.
 func (m *GoBuild) Release(
 	ctx context.Context,
 	// Target platforms, as for build (e.g.
@@ -146,6 +147,9 @@ func (m *GoBuild) Release(
 	packageVendor string,
 ) (*dagger.Directory, error) {
 	if err := m.requireSource("release"); err != nil {
+		return nil, err
+	}
+	if err := m.Signing.checkRelease(binariesOnly); err != nil {
 		return nil, err
 	}
 	req, err := m.checkRelease(releaseArgs{
@@ -349,6 +353,8 @@ func (m *GoBuild) runRelease(ctx context.Context, req releaseRequest) (*dagger.D
 			return nil, err
 		}
 	}
+	// The signing key is opened while the release builds.
+	keyChecked := m.Signing.startKeyCheck(ctx)
 	plan, err := m.plan(ctx, req.targets)
 	if err != nil {
 		return nil, err
@@ -379,8 +385,13 @@ func (m *GoBuild) runRelease(ctx context.Context, req releaseRequest) (*dagger.D
 	} else {
 		err = plan.writeArchives(ctx, req, names, rel, mtime)
 	}
-	if err != nil {
+	if err := errors.Join(err, keyChecked()); err != nil {
 		return nil, err
+	}
+	if m.Signing != nil && !req.binariesOnly {
+		if err := m.Signing.signChecksums(ctx, filepath.Join(rel, "dist"), names.Checksums); err != nil {
+			return nil, err
+		}
 	}
 	return workdirDirectory(ctx, filepath.Join(rel, "dist"), mtime)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -115,6 +116,8 @@ func (m *GoBuild) ToolchainImage(
 // Every platform is built concurrently and checked, and only then is one
 // image per architecture pushed as <tag>-<arch> and the multi-arch
 // manifest list at <tag>. It prints the references with their digests.
+// After with-signing-key, cosign signs every image pushed, once all are
+// pushed (the engine's push moves the tags itself).
 // +cache="never"
 func (m *GoBuild) PublishToolchain(
 	ctx context.Context,
@@ -149,8 +152,10 @@ func (m *GoBuild) PublishToolchain(
 	if err := checkCredentials(username, password); err != nil {
 		return "", err
 	}
+	// The signing key is opened while the toolchains build.
+	keyChecked := m.Signing.startKeyCheck(ctx)
 	set, err := m.toolchains(ctx, platforms, tools)
-	if err != nil {
+	if err := errors.Join(err, keyChecked()); err != nil {
 		return "", err
 	}
 	var refs []string
@@ -171,6 +176,11 @@ func (m *GoBuild) PublishToolchain(
 	}
 	if err := push(set.tag, set.containers); err != nil {
 		return "", err
+	}
+	if m.Signing != nil {
+		if err := m.Signing.signPushed(ctx, refs, repo.Registry(), username, password, registryService); err != nil {
+			return "", err
+		}
 	}
 	return strings.Join(refs, "\n") + "\n", nil
 }

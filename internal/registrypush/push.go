@@ -132,7 +132,13 @@ func (o Options) target(ref string) (name.Reference, error) {
 	if strings.ContainsAny(o.Endpoint, "/@ ") {
 		return nil, fmt.Errorf("%w: endpoint %q: want host[:port]", ErrPush, o.Endpoint)
 	}
-	at := o.Endpoint + "/" + parsed.Context().RepositoryStr() + ":" + parsed.Identifier()
+	// A reference by digest (repository@sha256:…) pushes the image
+	// untagged, as signing wants it before the tags move.
+	sep := ":"
+	if _, byDigest := parsed.(name.Digest); byDigest {
+		sep = "@"
+	}
+	at := o.Endpoint + "/" + parsed.Context().RepositoryStr() + sep + parsed.Identifier()
 	target, err := name.ParseReference(at, nameOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("%w: endpoint %q for %q: %v", ErrPush, o.Endpoint, ref, err)

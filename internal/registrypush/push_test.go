@@ -159,6 +159,23 @@ func TestPushThroughEndpoint(t *testing.T) {
 	}
 }
 
+func TestPushByDigestThroughEndpoint(t *testing.T) {
+	reg := newTestRegistry(t, "", "")
+	dir, want := indexLayout(t)
+	ref := "registry.example/team/app@" + want.String()
+	got, err := Push(context.Background(), dir, []string{ref}, Options{Endpoint: reg.host})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want.String() || pushedDigest(t, reg.host+"/team/app@"+want.String()) != want.String() {
+		t.Errorf("the image did not land by digest under the reference's repository at the endpoint")
+	}
+	tags, err := remote.List(mustRef(t, reg.host+"/team/app").Context())
+	if err != nil || len(tags) != 0 {
+		t.Errorf("a push by digest made the tags %v (%v), want none", tags, err)
+	}
+}
+
 func TestPushAuthentication(t *testing.T) {
 	reg := newTestRegistry(t, "ci", "s3cret")
 	dir, want := indexLayout(t)
