@@ -548,7 +548,7 @@ func (p *buildPlan) buildReleaseTarget(ctx context.Context, t platform.Target, d
 	if err != nil {
 		return release.Built{}, err
 	}
-	names, err := exportVerified(ctx, bins, t, p.m.Static, dir)
+	names, err := exportVerified(ctx, bins, t, p.m.rules(), dir)
 	if err != nil {
 		return release.Built{}, err
 	}

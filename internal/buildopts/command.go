@@ -29,8 +29,8 @@ var stampSymbols = []struct {
 }
 
 // LinkerFlags is the -ldflags value: reproducible (-buildid= empties the build
-// ID, which otherwise hashes paths), stamped, static when asked, then the
-// user's flags last so they win.
+// ID, which otherwise hashes paths), stamped, stripped and static when asked,
+// then the user's flags last so they win.
 func (o Options) LinkerFlags(stamp Stamp) string {
 	flags := []string{"-buildid="}
 	for _, s := range stampSymbols {
@@ -41,10 +41,13 @@ func (o Options) LinkerFlags(stamp Stamp) string {
 	return strings.Join(append(flags, o.linkerFlagsAfterStamp()...), " ")
 }
 
-// linkerFlagsAfterStamp are the linker flags that follow the stamp: static
-// linking when asked, then the user's.
+// linkerFlagsAfterStamp are the linker flags that follow the stamp:
+// stripping and static linking when asked, then the user's.
 func (o Options) linkerFlagsAfterStamp() []string {
 	var flags []string
+	if o.Strip {
+		flags = append(flags, "-s", "-w")
+	}
 	if o.Cgo && o.Static {
 		// The external linker produces the binary when cgo is on: ask it
 		// for a static one.

@@ -59,6 +59,13 @@ func TestLinkerFlags(t *testing.T) {
 		{name: "static cgo links externally", opts: Options{Cgo: true, Static: true}, want: "-buildid= -linkmode=external -extldflags=-static"},
 		{name: "static pure Go needs nothing", opts: Options{Static: true}, want: "-buildid="},
 		{name: "user flags last", opts: Options{Ldflags: []string{"-s", "-w"}}, want: "-buildid= -s -w"},
+		{name: "stripped", opts: Options{Strip: true}, want: "-buildid= -s -w"},
+		{
+			name:  "stripped, stamped, static cgo and user flags",
+			opts:  Options{Strip: true, Cgo: true, Static: true, Ldflags: []string{"-w=false"}},
+			stamp: Stamp{Version: "v1"},
+			want:  "-buildid= -X main.version=v1 -s -w -linkmode=external -extldflags=-static -w=false",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -185,7 +185,7 @@ func TestBuildScriptStampsFromGit(t *testing.T) {
 	if gitStamp.Version != "v1.2.3-dirty" || len(gitStamp.Revision) != 40 || gitStamp.Date != "2025-01-02T01:04:05Z" {
 		t.Fatalf("StampScript read %+v from the checkout", gitStamp)
 	}
-	opts := Options{Ldflags: []string{"-s"}}
+	opts := Options{Strip: true}
 	for _, tt := range []struct {
 		name    string
 		version string // the script's set version
@@ -209,6 +209,17 @@ func TestBuildScriptStampsFromGit(t *testing.T) {
 			if !bytes.Equal(gotBin, wantBin) {
 				t.Fatalf("the script's binary differs from GoBuild's with %+v; it prints %q, GoBuild's %q",
 					tt.stamp, run(filepath.Join(got, "stamped")), run(filepath.Join(want, "stamped")))
+			}
+			// Strip links without a symbol table or DWARF.
+			f, err := elf.Open(filepath.Join(got, "stamped"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			for _, sec := range f.Sections {
+				if sec.Type == elf.SHT_SYMTAB || strings.HasPrefix(sec.Name, ".debug_") {
+					t.Errorf("the stripped binary has section %s", sec.Name)
+				}
 			}
 			if out := run(filepath.Join(got, "stamped")); !strings.HasPrefix(out, tt.stamp.Version+" "+tt.stamp.Revision+" 2025-01-02T01:04:05Z") {
 				t.Fatalf("the stamped binary printed %q", out)
