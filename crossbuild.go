@@ -156,6 +156,9 @@ type buildPlan struct {
 	native  platform.Target
 	targets []platform.Target
 	src     *dagger.Directory
+	// moduleRecord is the go command's record of a --module's version
+	// (its time), nil for other sources.
+	moduleRecord *dagger.File
 	// stamp, remote and commitTS are set by readStamp, for what is
 	// written about the binaries (labels, names, attestations); the
 	// compile reads the stamp it links by itself.
@@ -187,11 +190,11 @@ func (m *GoBuild) plan(ctx context.Context, targets []platform.Target) (*buildPl
 		return nil, err
 	}
 	builder := m.builder(native)
-	src, err := m.source(ctx, builder)
+	src, record, err := m.source(ctx, builder)
 	if err != nil {
 		return nil, err
 	}
-	p := &buildPlan{m: m, native: native, targets: targets, src: src}
+	p := &buildPlan{m: m, native: native, targets: targets, src: src, moduleRecord: record}
 	p.stampRead = sync.OnceValue(func() error { return p.readStamp(ctx, builder) })
 	p.compileAll = sync.OnceValues(func() (*dagger.Container, error) { return p.runCompileAll(ctx) })
 	return p, nil

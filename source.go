@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"dagger/go-build/internal/buildopts"
@@ -11,7 +12,12 @@ import (
 	"dagger/go-build/internal/imagecfg"
 )
 
-const moduleSrcDir = "/module-src"
+const (
+	moduleSrcDir = "/module-src"
+	// moduleRecordFile is where the download leaves the go command's
+	// record of a --module's version (the version's time).
+	moduleRecordFile = "/module-record.json"
+)
 
 // FetchModule fetches a published Go module's source and returns it.
 //
@@ -27,30 +33,34 @@ func (m *GoBuild) FetchModule(
 	if err != nil {
 		return nil, err
 	}
-	return m.downloadModule(ctx, m.builder(native), module)
+	src, _, err := m.downloadModule(ctx, m.builder(native), module)
+	return src, err
 }
 
 // source is the tree to build: the module given with --module, else Source.
-func (m *GoBuild) source(ctx context.Context, builder *dagger.Container) (*dagger.Directory, error) {
+// For a --module it also returns the go command's record of the version
+// (gomodule.Record), else nil.
+func (m *GoBuild) source(ctx context.Context, builder *dagger.Container) (*dagger.Directory, *dagger.File, error) {
 	if m.Module == "" {
-		return m.Source, m.requireSource("building")
+		return m.Source, nil, m.requireSource("building")
 	}
 	return m.downloadModule(ctx, builder, m.Module)
 }
 
-func (m *GoBuild) downloadModule(ctx context.Context, builder *dagger.Container, module string) (*dagger.Directory, error) {
+// downloadModule fetches module's source and the go command's record of
+// its version.
+func (m *GoBuild) downloadModule(ctx context.Context, builder *dagger.Container, module string) (*dagger.Directory, *dagger.File, error) {
 	spec, err := gomodule.ParseSpec(module)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	dir, err := builder.
-		WithExec([]string{"sh", "-c", spec.DownloadScript(moduleSrcDir)}).
-		Directory(moduleSrcDir).
+	downloaded, err := builder.
+		WithExec([]string{"sh", "-c", spec.DownloadScript(moduleSrcDir, moduleRecordFile)}).
 		Sync(ctx)
 	if err != nil {
-		return nil, withStderr(err)
+		return nil, nil, withStderr(err)
 	}
-	return dir, nil
+	return downloaded.Directory(moduleSrcDir), downloaded.File(moduleRecordFile), nil
 }
 
 // readStamp reads the version information the binaries were stamped with,
@@ -63,7 +73,10 @@ func (p *buildPlan) readStamp(ctx context.Context, builder *dagger.Container) er
 		return fmt.Errorf("reading the source's git stamp: %w", err)
 	}
 	if !isGit {
-		return p.setStamp("")
+		if err := p.setStamp(""); err != nil {
+			return err
+		}
+		return p.setModuleTime(ctx)
 	}
 	out, err := p.m.withSource(builder, p.src).WithExec([]string{"sh", "-c", buildopts.StampScript}).Stdout(ctx)
 	if err != nil {
@@ -95,6 +108,33 @@ func (p *buildPlan) setStamp(out string) error {
 		p.stamp.Date = t.UTC().Format("2006-01-02T15:04:05Z")
 	}
 	p.remote = info["remote"]
+	return nil
+}
+
+// setModuleTime takes the source time of a --module from the module
+// proxy's record of its version (the .info Time: for a tag, its commit's
+// time), so its release files and image are dated as a git checkout of the
+// tag dates them. Only the time: the binaries carry no commit stamp of a
+// --module, so none is recorded for them.
+func (p *buildPlan) setModuleTime(ctx context.Context) error {
+	if p.moduleRecord == nil {
+		return nil
+	}
+	spec, err := gomodule.ParseSpec(p.m.Module)
+	if err != nil {
+		return err
+	}
+	data, err := p.moduleRecord.Contents(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the go command's record of %s: %w", spec, err)
+	}
+	record, err := gomodule.ParseRecord([]byte(data), spec)
+	if err != nil {
+		return err
+	}
+	if !record.Time.IsZero() {
+		p.commitTS = strconv.FormatInt(record.Time.Unix(), 10)
+	}
 	return nil
 }
 
