@@ -199,7 +199,12 @@ func (m *GoBuild) provenance(b *imageBuild, t platform.Target, bins []sbom.Binar
 	if p.Ldflags == "" {
 		// go leaves -ldflags out of the build info of a -trimpath build
 		// (they may hold paths): name the flags go-build gave it.
-		p.Ldflags = m.buildOptions().LinkerFlags(b.plan.stamp)
+		p.Ldflags = m.buildOptions().LinkerFlags(b.plan.stamp, t.GOOS, t.GOARCH)
+	}
+	// What the user set with --go-env is part of the build, whether go
+	// records it (GOEXPERIMENT) or not (GODEBUG, GOFLAGS).
+	for k, v := range m.goEnvRecord() {
+		p.Env[k] = v
 	}
 	if !strings.HasPrefix(p.Repository, "https://") && !strings.HasPrefix(p.Repository, "http://") {
 		// A local or unrecognized remote names nothing a verifier can

@@ -10,6 +10,7 @@ import (
 	"dagger/go-build/internal/buildopts"
 	"dagger/go-build/internal/cgoenv"
 	"dagger/go-build/internal/dagger"
+	"dagger/go-build/internal/goenv"
 	"dagger/go-build/internal/gomodule"
 	"dagger/go-build/internal/platform"
 )
@@ -70,8 +71,8 @@ func (m *GoBuild) Builder(
 
 // TargetEnv prints the environment a target is compiled with.
 //
-// That is GOOS, GOARCH, GOARM..., and with cgo CC, CGO_LDFLAGS and the
-// pkg-config paths. It needs no source.
+// That is GOOS, GOARCH, GOARM..., with cgo CC, CGO_LDFLAGS and the
+// pkg-config paths, and --go-env. It needs no source.
 func (m *GoBuild) TargetEnv(
 	// Target platform, as for build, e.g. arm64 or linux/arm/v7.
 	arch string,
@@ -90,6 +91,9 @@ func (m *GoBuild) TargetEnv(
 		}
 	} else {
 		lines = append(lines, "CGO_ENABLED=0")
+	}
+	for _, v := range m.goEnvVars() {
+		lines = append(lines, v.String())
 	}
 	return strings.Join(lines, "\n") + "\n", nil
 }
@@ -123,7 +127,7 @@ func (m *GoBuild) checkTarget(t platform.Target) error {
 	if m.Mode == BuildModeEmulate && !t.IsLinux() {
 		return fmt.Errorf("EMULATE runs the build in a %s container, and only Linux containers exist: use CROSS", t)
 	}
-	return nil
+	return goenv.CheckExperiments(m.goEnvVars(), m.Cgo, t.GOOS, t.GOARCH)
 }
 
 func (m *GoBuild) nativeTarget(ctx context.Context) (platform.Target, error) {
@@ -156,9 +160,9 @@ type buildPlan struct {
 	native  platform.Target
 	targets []platform.Target
 	src     *dagger.Directory
-	// moduleRecord is the go command's record of a --module's version
-	// (its time), nil for other sources.
-	moduleRecord *dagger.File
+	// known is the stamp known before the build: a --module's version,
+	// commit and time; the compile reads the rest from git itself.
+	known buildopts.Stamp
 	// stamp, remote and commitTS are set by readStamp, for what is
 	// written about the binaries (labels, names, attestations); the
 	// compile reads the stamp it links by itself.
@@ -190,11 +194,14 @@ func (m *GoBuild) plan(ctx context.Context, targets []platform.Target) (*buildPl
 		return nil, err
 	}
 	builder := m.builder(native)
-	src, record, err := m.source(ctx, builder)
+	src, known, err := m.source(ctx, builder)
 	if err != nil {
 		return nil, err
 	}
-	p := &buildPlan{m: m, native: native, targets: targets, src: src, moduleRecord: record}
+	p := &buildPlan{m: m, native: native, targets: targets, src: src, known: known}
+	if err := p.checkStampSources(ctx); err != nil {
+		return nil, err
+	}
 	p.stampRead = sync.OnceValue(func() error { return p.readStamp(ctx, builder) })
 	p.compileAll = sync.OnceValues(func() (*dagger.Container, error) { return p.runCompileAll(ctx) })
 	return p, nil
@@ -231,7 +238,7 @@ func (m *GoBuild) builder(p platform.Target) *dagger.Container {
 		WithMountedCache(goBuildCache, dag.CacheVolume(m.cacheName("gocache-"+p.Name()))).
 		WithEnvVariable("GOMODCACHE", goModCache).
 		WithEnvVariable("GOCACHE", goBuildCache).
-		WithEnvVariable("GOFLAGS", "-modcacherw")
+		WithEnvVariable("GOFLAGS", goFlags)
 	// Private modules' settings, credentials and services, and git's
 	// configuration (the source is owned by another user than the
 	// builder's: git, and so go's VCS stamping, must read it anyway).
@@ -304,7 +311,7 @@ func (p *buildPlan) targetContainer(ctx context.Context, t platform.Target) (*da
 	} else {
 		ctr = ctr.WithEnvVariable("CGO_ENABLED", "0")
 	}
-	return p.m.withSource(withGoEnv(ctr, t), p.src), nil
+	return p.m.withSource(withGoEnv(p.m.withGoEnvVars(ctr), t), p.src), nil
 }
 
 // targetPackagesText lists the extra target packages for messages; libc and
@@ -367,7 +374,7 @@ func (p *buildPlan) compile(ctx context.Context, t platform.Target) (*dagger.Dir
 	// packages and building them is one exec: nothing waits on a round
 	// trip between the two, and the build stays lazy until its binaries
 	// are read.
-	script := p.m.buildOptions().BuildScript([]buildopts.Target{p.scriptTarget(t, nil)}, p.m.fixedVersion(), 1)
+	script := p.m.buildOptions().BuildScript([]buildopts.Target{p.scriptTarget(t, nil)}, p.known, 1)
 	return ctr.WithExec(script).Directory(targetOutDir(t)), nil
 }
 
@@ -382,8 +389,8 @@ func (p *buildPlan) runCompileAll(ctx context.Context) (*dagger.Container, error
 		targets[i] = p.scriptTarget(t, t.GoEnv())
 		names[i] = t.String()
 	}
-	ctr := p.m.withSource(p.m.builder(p.native).WithEnvVariable("CGO_ENABLED", "0"), p.src)
-	built, err := ctr.WithExec(p.m.buildOptions().BuildScript(targets, p.m.fixedVersion(), maxParallelPlatforms)).Sync(ctx)
+	ctr := p.m.withSource(p.m.withGoEnvVars(p.m.builder(p.native).WithEnvVariable("CGO_ENABLED", "0")), p.src)
+	built, err := ctr.WithExec(p.m.buildOptions().BuildScript(targets, p.known, maxParallelPlatforms)).Sync(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("building %s: %w", strings.Join(names, ", "), withStderr(err))
 	}
@@ -403,7 +410,10 @@ func (p *buildPlan) compileShared() error {
 
 // scriptTarget is t in a build script, with env as its environment.
 func (p *buildPlan) scriptTarget(t platform.Target, env []string) buildopts.Target {
-	return buildopts.Target{Name: t.String(), OutDir: targetOutDir(t), Env: env, NoMain: p.m.noMainPackage(t).Error()}
+	return buildopts.Target{
+		Name: t.String(), OutDir: targetOutDir(t), Env: env, NoMain: p.m.noMainPackage(t).Error(),
+		GOOS: t.GOOS, GOARCH: t.GOARCH,
+	}
 }
 
 // targetOutDir is where t's binaries are compiled to.

@@ -26,6 +26,6 @@ func (p *buildPlan) emulatedContainer(ctx context.Context, t platform.Target) (*
 	} else {
 		ctr = ctr.WithEnvVariable("CGO_ENABLED", "0")
 	}
-	ctr = p.m.withSource(ctr, p.src)
+	ctr = p.m.withSource(p.m.withGoEnvVars(ctr), p.src)
 	return withGoEnv(ctr, t).WithMountedFile(downloadedMarker, p.m.downloadModules(ctr)), nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"dagger/go-build/internal/buildopts"
 	"dagger/go-build/internal/dagger"
+	"dagger/go-build/internal/goenv"
 	"dagger/go-build/internal/gomodule"
 	"dagger/go-build/internal/gorepo"
 	"dagger/go-build/internal/release"
@@ -114,7 +115,7 @@ type GoBuild struct {
 	// Go build tags.
 	// +private
 	Tags []string
-	// Extra linker flags.
+	// Extra linker flags, templates such as {{.ShortCommit}} expanded.
 	// +private
 	Ldflags []string
 	// Build with cgo.
@@ -126,9 +127,14 @@ type GoBuild struct {
 	// C library packages installed for the target before a cgo build.
 	// +private
 	TargetPackages []string
-	// Version stamped into main.version (default: git describe of Source).
+	// Version stamped into main.version, a template such as {{.Tag}}-fips
+	// (default: git describe of Source).
 	// +private
 	Version string
+	// Go's own environment for every go command of a build, as NAME=value
+	// (GOEXPERIMENT=boringcrypto).
+	// +private
+	GoEnv []string
 	// How binaries are stripped.
 	// +private
 	Strip StripMode
@@ -254,7 +260,11 @@ func New(
 	// +optional
 	tags []string,
 	// Extra linker flags, after the ones go-build sets (-buildid= and the
-	// version stamp), e.g. -s,-w or -X,main.edition=oss. Default: none.
+	// version stamp). GoReleaser's template fields are expanded per target:
+	// {{.Version}}, {{.Tag}}, {{.Commit}}, {{.ShortCommit}}, {{.Date}},
+	// {{.CommitDate}}, {{.CommitTimestamp}}, {{.Os}}, {{.Arch}}, e.g.
+	// --ldflags='-X example.com/app/version.Commit={{.ShortCommit}}' (with
+	// =, or dagger reads the -X... as its own short flags). Default: none.
 	// +optional
 	ldflags []string,
 	// Build with cgo: clang cross-compiles the C parts against the target's
@@ -272,9 +282,17 @@ func New(
 	targetPackages []string,
 	// Version stamped with -X main.version (with main.commit and main.date
 	// from git), e.g. v1.2.3. Default: git describe of the source, when it
-	// has .git.
+	// has .git, or a --module's version. Takes the --ldflags templates but
+	// {{.Version}}, {{.Os}} and {{.Arch}}, e.g. '{{.Tag}}-fips'.
 	// +optional
 	version string,
+	// Go's own environment for every build, test and image, as NAME=value,
+	// e.g. GOEXPERIMENT=boringcrypto or GOFIPS140=v1.0.0; GOFLAGS is added
+	// after go-build's -modcacherw. Variables go-build sets (GOOS, GOARCH,
+	// GOARM..., CGO_ENABLED, CC, CGO_*...) are refused. Recorded in the
+	// provenance. Default: none, the builder's.
+	// +optional
+	goEnv []string,
 	// How binaries are stripped of their symbol table and DWARF: TARGET,
 	// NATIVE or NONE. Every mode but NONE links with -s -w (all a pure-Go
 	// binary needs) and strips cgo binaries again, TARGET with the
@@ -400,6 +418,7 @@ func New(
 		Static:               static,
 		TargetPackages:       targetPackages,
 		Version:              version,
+		GoEnv:                goEnv,
 		Strip:                strip,
 		Mode:                 mode,
 		CacheNamespace:       cacheNamespace,
@@ -440,6 +459,13 @@ func (m *GoBuild) validate() error {
 	if err := m.buildOptions().Validate(); err != nil {
 		return err
 	}
+	vars, err := goenv.Parse(m.GoEnv)
+	if err != nil {
+		return err
+	}
+	if err := goenv.CheckExperiments(vars, m.Cgo, "", ""); err != nil {
+		return err
+	}
 	if m.Module != "" {
 		if _, err := gomodule.ParseSpec(m.Module); err != nil {
 			return err
@@ -474,6 +500,7 @@ func (m *GoBuild) buildOptions() buildopts.Options {
 		Packages:       m.packages(),
 		Tags:           m.Tags,
 		Ldflags:        m.Ldflags,
+		Version:        m.Version,
 		Cgo:            m.Cgo,
 		Static:         m.Static,
 		TargetPackages: m.TargetPackages,

@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"reflect"
+	"runtime/debug"
 	"strings"
 	"testing"
 
 	"dagger/go-build/internal/dagger"
 	"dagger/go-build/internal/errtest"
 	"dagger/go-build/internal/platform"
+	"dagger/go-build/internal/sbom"
 )
 
 // config is a valid configuration as the constructor's defaults make it.
@@ -55,6 +58,18 @@ func TestConfigurationErrors(t *testing.T) {
 		{"goprivate that is a URL", func(m *GoBuild) { m.GoPrivate = []string{"https://git.corp"} }, `--goprivate "https://git.corp"`},
 		{"goproxy with a login", func(m *GoBuild) { m.GoProxy = []string{"https://me:s3cret@athens.corp"} }, "put them in the --netrc secret"},
 		{"gosumdb that is not one", func(m *GoBuild) { m.GoSumDB = "a b c" }, `--gosumdb "a b c"`},
+		{"ldflags templates", func(m *GoBuild) {
+			m.Ldflags = []string{"-X a.B={{.ShortCommit}}", "-X a.C={{.Version}}-{{.Os}}"}
+			m.Version = "{{.Tag}}-fips"
+		}, ""},
+		{"unknown ldflags field", func(m *GoBuild) { m.Ldflags = []string{"-X a.B={{.Shortcommit}}"} }, "unknown field {{.Shortcommit}}; want one of {{.Version}}, {{.Tag}}, {{.Commit}}"},
+		{"version of the version", func(m *GoBuild) { m.Version = "{{.Version}}" }, "is the version itself"},
+		{"go env", func(m *GoBuild) {
+			m.Cgo, m.GoEnv = true, []string{"GOEXPERIMENT=boringcrypto", "GOFIPS140=v1.0.0", "GOFLAGS=-mod=mod"}
+		}, ""},
+		{"go env go-build sets", func(m *GoBuild) { m.GoEnv = []string{"GOARCH=arm64"} }, "GOARCH is set by go-build"},
+		{"malformed go env", func(m *GoBuild) { m.GoEnv = []string{"goexperiment"} }, `"goexperiment": want NAME=value`},
+		{"boringcrypto without cgo", func(m *GoBuild) { m.GoEnv = []string{"GOEXPERIMENT=boringcrypto"} }, "add --cgo"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,6 +95,8 @@ func TestTargetErrors(t *testing.T) {
 		{"emulating darwin", func(m *GoBuild) { m.Mode = BuildModeEmulate }, "darwin/arm64", "EMULATE"},
 		{"cgo for arm64", func(m *GoBuild) { m.Cgo = true }, "arm64", ""},
 		{"pure go windows", nil, "windows/arm64", ""},
+		{"boringcrypto on arm64", func(m *GoBuild) { m.Cgo, m.GoEnv = true, []string{"GOEXPERIMENT=boringcrypto"} }, "arm64", ""},
+		{"boringcrypto on armv7", func(m *GoBuild) { m.Cgo, m.GoEnv = true, []string{"GOEXPERIMENT=boringcrypto"} }, "armv7", "linux/amd64 and linux/arm64 only"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -95,21 +112,23 @@ func TestTargetErrors(t *testing.T) {
 
 func TestTargetEnv(t *testing.T) {
 	tests := []struct {
-		arch string
-		cgo  bool
-		want []string
-		not  []string
+		arch  string
+		cgo   bool
+		goEnv []string
+		want  []string
+		not   []string
 	}{
 		{arch: "armv6", want: []string{"GOOS=linux", "GOARCH=arm", "GOARM=6", "CGO_ENABLED=0"}, not: []string{"GOARM=v6"}},
 		{arch: "linux/amd64/v3", want: []string{"GOARCH=amd64", "GOAMD64=v3"}},
 		{arch: "arm64", cgo: true, want: []string{"CGO_ENABLED=1", "CC=clang --target=aarch64-linux-gnu", "CGO_LDFLAGS=-fuse-ld=lld"}},
 		{arch: "s390x", cgo: true, want: []string{"CC=clang --target=s390x-linux-gnu"}, not: []string{"-fuse-ld=lld"}},
 		{arch: "armv7", cgo: true, want: []string{"GOARM=7", "PKG_CONFIG_LIBDIR=/usr/lib/arm-linux-gnueabihf/pkgconfig"}},
+		{arch: "arm64", cgo: true, goEnv: []string{"GOEXPERIMENT=boringcrypto"}, want: []string{"GOARCH=arm64", "CGO_ENABLED=1", "GOEXPERIMENT=boringcrypto"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.arch, func(t *testing.T) {
 			m := config()
-			m.Cgo = tt.cgo
+			m.Cgo, m.GoEnv = tt.cgo, tt.goEnv
 			got, err := m.TargetEnv(tt.arch)
 			if err != nil {
 				t.Fatal(err)
@@ -318,5 +337,28 @@ func TestPrivateModuleChains(t *testing.T) {
 	bound, err := base.WithServiceBinding("mods.internal", &dagger.Service{})
 	if err != nil || len(bound.ServiceBindings) != 1 || len(base.ServiceBindings) != 0 {
 		t.Fatalf("with-service-binding: %v, %v", bound, err)
+	}
+}
+
+// TestProvenanceRecordsGoEnv checks the provenance of an image build records
+// every --go-env variable, GOFLAGS as go ran with it, beside the target
+// environment the binaries' build info gives.
+func TestProvenanceRecordsGoEnv(t *testing.T) {
+	m := config()
+	m.Cgo = true
+	m.GoEnv = []string{"GOEXPERIMENT=boringcrypto", "GODEBUG=tlsrsakex=1", "GOFLAGS=-mod=mod"}
+	arm64, err := platform.Parse("arm64")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := sbom.Binary{Name: "app", Info: &debug.BuildInfo{GoVersion: "go1.26.8", Path: "example.com/app"}}
+	bin.Info.Settings = []debug.BuildSetting{{Key: "GOARCH", Value: "arm64"}, {Key: "GOEXPERIMENT", Value: "boringcrypto"}, {Key: "CGO_ENABLED", Value: "1"}}
+	p := m.provenance(&imageBuild{plan: &buildPlan{m: m}}, arm64, []sbom.Binary{bin}, builderRef{})
+	want := map[string]string{
+		"GOARCH": "arm64", "CGO_ENABLED": "1", "GOEXPERIMENT": "boringcrypto",
+		"GODEBUG": "tlsrsakex=1", "GOFLAGS": "-modcacherw -mod=mod",
+	}
+	if !reflect.DeepEqual(p.Env, want) {
+		t.Fatalf("provenance env = %v, want %v", p.Env, want)
 	}
 }

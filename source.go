@@ -4,20 +4,16 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
+	"time"
 
 	"dagger/go-build/internal/buildopts"
 	"dagger/go-build/internal/dagger"
 	"dagger/go-build/internal/gomodule"
 	"dagger/go-build/internal/imagecfg"
+	"dagger/go-build/internal/stamptmpl"
 )
 
-const (
-	moduleSrcDir = "/module-src"
-	// moduleRecordFile is where the download leaves the go command's
-	// record of a --module's version (the version's time).
-	moduleRecordFile = "/module-record.json"
-)
+const moduleSrcDir = "/module-src"
 
 // FetchModule fetches a published Go module's source and returns it.
 //
@@ -33,34 +29,91 @@ func (m *GoBuild) FetchModule(
 	if err != nil {
 		return nil, err
 	}
-	src, _, err := m.downloadModule(ctx, m.builder(native), module)
-	return src, err
+	return m.downloadModule(ctx, m.builder(native), module)
 }
 
-// source is the tree to build: the module given with --module, else Source.
-// For a --module it also returns the go command's record of the version
-// (gomodule.Record), else nil.
-func (m *GoBuild) source(ctx context.Context, builder *dagger.Container) (*dagger.Directory, *dagger.File, error) {
+// source is the tree to build: the module given with --module, else Source;
+// and the stamp known before the build: a module's version, and its commit
+// and time from the module proxy's record.
+func (m *GoBuild) source(ctx context.Context, builder *dagger.Container) (*dagger.Directory, buildopts.Stamp, error) {
 	if m.Module == "" {
-		return m.Source, nil, m.requireSource("building")
+		return m.Source, buildopts.Stamp{}, m.requireSource("building")
 	}
-	return m.downloadModule(ctx, builder, m.Module)
+	spec, err := gomodule.ParseSpec(m.Module)
+	if err != nil {
+		return nil, buildopts.Stamp{}, err
+	}
+	// The record is written by the same exec, from the module cache the
+	// download filled.
+	ran := builder.WithExec([]string{"sh", "-c", spec.DownloadScript(moduleSrcDir) + spec.InfoScript(moduleInfoFile)})
+	dir, err := ran.Directory(moduleSrcDir).Sync(ctx)
+	if err != nil {
+		return nil, buildopts.Stamp{}, withStderr(err)
+	}
+	data, err := ran.File(moduleInfoFile).Contents(ctx)
+	if err != nil {
+		return nil, buildopts.Stamp{}, fmt.Errorf("reading the module proxy's record of %s: %w", spec, withStderr(err))
+	}
+	info, err := gomodule.ParseInfo([]byte(data))
+	if err != nil {
+		return nil, buildopts.Stamp{}, fmt.Errorf("%s: %w", spec, err)
+	}
+	known := buildopts.Stamp{Tag: spec.Version}
+	if !info.Time.IsZero() {
+		known.Date = info.Time.UTC().Format(time.RFC3339)
+		known.Time = strconv.FormatInt(info.Time.Unix(), 10)
+	}
+	commit, why := info.Commit()
+	if commit != "" {
+		// A module has no repository to ask for a longer unique prefix:
+		// git's default abbreviation.
+		known.Revision, known.ShortRevision = commit, commit[:7]
+	}
+	err = m.buildOptions().CheckStamp(known, func(stamptmpl.Source) string {
+		return fmt.Sprintf("%s is a --module build, and %s", spec, why)
+	})
+	return dir, known, err
 }
 
-// downloadModule fetches module's source and the go command's record of
-// its version.
-func (m *GoBuild) downloadModule(ctx context.Context, builder *dagger.Container, module string) (*dagger.Directory, *dagger.File, error) {
+// moduleInfoFile is where the module download writes the proxy's record.
+const moduleInfoFile = "/module-info.json"
+
+func (m *GoBuild) downloadModule(ctx context.Context, builder *dagger.Container, module string) (*dagger.Directory, error) {
 	spec, err := gomodule.ParseSpec(module)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	downloaded, err := builder.
-		WithExec([]string{"sh", "-c", spec.DownloadScript(moduleSrcDir, moduleRecordFile)}).
+	dir, err := builder.
+		WithExec([]string{"sh", "-c", spec.DownloadScript(moduleSrcDir)}).
+		Directory(moduleSrcDir).
 		Sync(ctx)
 	if err != nil {
-		return nil, nil, withStderr(err)
+		return nil, withStderr(err)
 	}
-	return downloaded.Directory(moduleSrcDir), downloaded.File(moduleRecordFile), nil
+	return dir, nil
+}
+
+// checkStampSources fails before any work when a template needs what a
+// source that is no git checkout cannot give (the script would fail the
+// same way, later). A --module's stamp was checked when it was read.
+func (p *buildPlan) checkStampSources(ctx context.Context) error {
+	opts := p.m.buildOptions()
+	if p.m.Module != "" || len(opts.StampSources()) == 0 {
+		return nil
+	}
+	isGit, err := p.src.Exists(ctx, ".git")
+	if err != nil {
+		return fmt.Errorf("looking for the source's git checkout: %w", err)
+	}
+	if isGit {
+		return nil
+	}
+	return opts.CheckStamp(buildopts.Stamp{}, func(src stamptmpl.Source) string {
+		if src == stamptmpl.FromVersion {
+			return "the source is no git checkout (it has no .git) to describe: set --version"
+		}
+		return "the source is no git checkout (it has no .git)"
+	})
 }
 
 // readStamp reads the version information the binaries were stamped with,
@@ -73,10 +126,7 @@ func (p *buildPlan) readStamp(ctx context.Context, builder *dagger.Container) er
 		return fmt.Errorf("reading the source's git stamp: %w", err)
 	}
 	if !isGit {
-		if err := p.setStamp(""); err != nil {
-			return err
-		}
-		return p.setModuleTime(ctx)
+		return p.setStamp("")
 	}
 	out, err := p.m.withSource(builder, p.src).WithExec([]string{"sh", "-c", buildopts.StampScript}).Stdout(ctx)
 	if err != nil {
@@ -85,69 +135,24 @@ func (p *buildPlan) readStamp(ctx context.Context, builder *dagger.Container) er
 	return p.setStamp(out)
 }
 
-// setStamp takes the stamp from stampScript's output: the version (the
-// configured one, else git describe, else a --module's version), the commit
-// and its time, and the remote.
+// setStamp takes the stamp from StampScript's output as the build script
+// resolves it (the configured version, else git describe, else a --module's
+// version), and the commit time and remote. A --module's source time is its
+// version's time in the module proxy's record (for a tag, its commit's
+// time), so its release files and image are dated as a git checkout of the
+// tag dates them.
 func (p *buildPlan) setStamp(out string) error {
-	info := map[string]string{}
-	for _, line := range strings.Split(out, "\n") {
-		if k, v, ok := strings.Cut(line, "="); ok {
-			info[k] = strings.TrimSpace(v)
-		}
-	}
-	p.stamp = buildopts.Stamp{Version: p.m.fixedVersion(), Revision: info["revision"]}
-	if p.stamp.Version == "" {
-		p.stamp.Version = info["describe"]
-	}
-	p.commitTS = info["time"]
-	if info["time"] != "" {
-		t, err := imagecfg.ParseGitCommitTime(info["time"])
-		if err != nil {
+	git := buildopts.ParseGitStamp(out)
+	if git.Time != "" {
+		if _, err := imagecfg.ParseGitCommitTime(git.Time); err != nil {
 			return err
 		}
-		p.stamp.Date = t.UTC().Format("2006-01-02T15:04:05Z")
 	}
-	p.remote = info["remote"]
+	p.stamp = p.m.buildOptions().Stamp(git, p.known)
+	p.commitTS = git.Time
+	if p.known.Time != "" {
+		p.commitTS = p.known.Time
+	}
+	p.remote = git.Remote
 	return nil
-}
-
-// setModuleTime takes the source time of a --module from the module
-// proxy's record of its version (the .info Time: for a tag, its commit's
-// time), so its release files and image are dated as a git checkout of the
-// tag dates them. Only the time: the binaries carry no commit stamp of a
-// --module, so none is recorded for them.
-func (p *buildPlan) setModuleTime(ctx context.Context) error {
-	if p.moduleRecord == nil {
-		return nil
-	}
-	spec, err := gomodule.ParseSpec(p.m.Module)
-	if err != nil {
-		return err
-	}
-	data, err := p.moduleRecord.Contents(ctx)
-	if err != nil {
-		return fmt.Errorf("reading the go command's record of %s: %w", spec, err)
-	}
-	record, err := gomodule.ParseRecord([]byte(data), spec)
-	if err != nil {
-		return err
-	}
-	if !record.Time.IsZero() {
-		p.commitTS = strconv.FormatInt(record.Time.Unix(), 10)
-	}
-	return nil
-}
-
-// fixedVersion is the version stamped in place of git describe: --version,
-// else a --module's version, else none.
-func (m *GoBuild) fixedVersion() string {
-	if m.Version != "" {
-		return m.Version
-	}
-	if m.Module != "" {
-		if spec, err := gomodule.ParseSpec(m.Module); err == nil {
-			return spec.Version
-		}
-	}
-	return ""
 }

@@ -10,7 +10,8 @@ import (
 func TestSetStamp(t *testing.T) {
 	tests := []struct {
 		name             string
-		version, module  string
+		version          string
+		known            buildopts.Stamp
 		out              string
 		wantVersion      string
 		wantRevision     string
@@ -22,13 +23,22 @@ func TestSetStamp(t *testing.T) {
 			name: "no git checkout",
 		},
 		{
-			name:        "module source without git: the module's version",
-			module:      "github.com/rakyll/hey@v0.1.4",
-			wantVersion: "v0.1.4",
+			name:         "module source without git: the module's version and commit",
+			known:        buildopts.Stamp{Tag: "v0.1.4", Revision: "0123abc", Date: "2023-11-14T22:13:20Z"},
+			wantVersion:  "v0.1.4",
+			wantRevision: "0123abc",
+			wantDate:     "2023-11-14T22:13:20Z",
+		},
+		{
+			name:             "module source dated by the proxy's record of its version",
+			known:            buildopts.Stamp{Tag: "v0.1.4", Date: "2020-08-06T02:32:57Z", Time: "1596681177"},
+			wantVersion:      "v0.1.4",
+			wantDate:         "2020-08-06T02:32:57Z",
+			wantCommitSecond: "1596681177",
 		},
 		{
 			name: "git checkout",
-			out: "revision=0123abc\ndescribe=v1.2.3-4-g0123abc\ntime=1700000000\n" +
+			out: "revision=0123abc\ndescribe=v1.2.3-4-g0123abc\ntime=1700000000\ndate=2023-11-14T22:13:20Z\n" +
 				"remote=https://github.com/example/app.git\n",
 			wantVersion:      "v1.2.3-4-g0123abc",
 			wantRevision:     "0123abc",
@@ -39,7 +49,7 @@ func TestSetStamp(t *testing.T) {
 		{
 			name:             "the configured version wins over git describe",
 			version:          "v9.9.9",
-			out:              "revision=0123abc\ndescribe=v1.2.3\ntime=1700000000\nremote=\n",
+			out:              "revision=0123abc\ndescribe=v1.2.3\ntime=1700000000\ndate=2023-11-14T22:13:20Z\nremote=\n",
 			wantVersion:      "v9.9.9",
 			wantRevision:     "0123abc",
 			wantDate:         "2023-11-14T22:13:20Z",
@@ -49,8 +59,8 @@ func TestSetStamp(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := config()
-			m.Version, m.Module = tt.version, tt.module
-			p := &buildPlan{m: m}
+			m.Version = tt.version
+			p := &buildPlan{m: m, known: tt.known}
 			if err := p.setStamp(tt.out); err != nil {
 				t.Fatal(err)
 			}

@@ -237,13 +237,13 @@ func (m *Tests) runFixture(ctx context.Context, fixture, platform, goPlatform st
 	return nil
 }
 
-// run runs bin in a container of platform (under emulation) and returns its
-// output.
-func (m *Tests) run(ctx context.Context, platform string, bin *dagger.File) (string, error) {
+// run runs bin with args in a container of platform (under emulation) and
+// returns its output.
+func (m *Tests) run(ctx context.Context, platform string, bin *dagger.File, args ...string) (string, error) {
 	return dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(platform)}).
 		From(m.RunImage).
 		WithFile("/usr/local/bin/fixture", bin).
-		WithExec([]string{"/usr/local/bin/fixture"}).
+		WithExec(append([]string{"/usr/local/bin/fixture"}, args...)).
 		Stdout(ctx)
 }
 

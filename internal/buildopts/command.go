@@ -6,14 +6,6 @@ import (
 	"strings"
 )
 
-// Stamp is the version information linked into binaries with -X, from the
-// source's git revision when there is one.
-type Stamp struct {
-	Version  string // git describe, or the user's --version
-	Revision string // full commit hash
-	Date     string // commit time, RFC 3339 UTC
-}
-
 // stampSymbols are the variables set with -X. They follow the GoReleaser
 // convention (main.version, main.commit, main.date) that most Go command
 // line tools already declare; -X on a symbol a program lacks is a no-op.
@@ -28,22 +20,28 @@ var stampSymbols = []struct {
 	{"main.date", func(s Stamp) string { return s.Date }, "date"},
 }
 
-// LinkerFlags is the -ldflags value: reproducible (-buildid= empties the build
-// ID, which otherwise hashes paths), stamped, stripped and static when asked,
-// then the user's flags last so they win.
-func (o Options) LinkerFlags(stamp Stamp) string {
+// LinkerFlags is the -ldflags value for the target goos/goarch: reproducible
+// (-buildid= empties the build ID, which otherwise hashes paths), stamped,
+// stripped and static when asked, then the user's flags last so they win,
+// their templates expanded with stamp.
+func (o Options) LinkerFlags(stamp Stamp, goos, goarch string) string {
 	flags := []string{"-buildid="}
 	for _, s := range stampSymbols {
 		if v := s.value(stamp); v != "" {
 			flags = append(flags, "-X", quoteLdflag(s.symbol+"="+v))
 		}
 	}
-	return strings.Join(append(flags, o.linkerFlagsAfterStamp()...), " ")
+	flags = append(flags, o.stripStaticFlags()...)
+	values := stamp.values(goos, goarch)
+	for _, t := range o.ldflagTemplates() {
+		flags = append(flags, t.Expand(values))
+	}
+	return strings.Join(flags, " ")
 }
 
-// linkerFlagsAfterStamp are the linker flags that follow the stamp:
-// stripping and static linking when asked, then the user's.
-func (o Options) linkerFlagsAfterStamp() []string {
+// stripStaticFlags are the linker flags between the stamp and the user's:
+// stripping, then static linking, when asked.
+func (o Options) stripStaticFlags() []string {
 	var flags []string
 	if o.Strip {
 		flags = append(flags, "-s", "-w")
@@ -53,7 +51,7 @@ func (o Options) linkerFlagsAfterStamp() []string {
 		// for a static one.
 		flags = append(flags, "-linkmode=external", "-extldflags=-static")
 	}
-	return append(flags, o.Ldflags...)
+	return flags
 }
 
 // quoteLdflag quotes a flag the way the go command splits -ldflags
@@ -87,14 +85,15 @@ func (o Options) BuildTags() []string {
 }
 
 // GoBuild is the go build command line writing every binary of packages into
-// outDir. buildVCS says whether the source has version control information
+// outDir, for goos/goarch (what the ldflags templates' {{.Os}} and {{.Arch}}
+// say; the environment chooses the target). buildVCS says whether the source has version control information
 // go can stamp (it fails without a git checkout when forced on).
-func (o Options) GoBuild(outDir string, packages []string, stamp Stamp, buildVCS bool) []string {
+func (o Options) GoBuild(outDir string, packages []string, stamp Stamp, goos, goarch string, buildVCS bool) []string {
 	args := []string{"go", "build", "-trimpath", "-buildvcs=" + strconv.FormatBool(buildVCS)}
 	if tags := o.BuildTags(); len(tags) > 0 {
 		args = append(args, "-tags", strings.Join(tags, ","))
 	}
-	args = append(args, "-ldflags", o.LinkerFlags(stamp))
+	args = append(args, "-ldflags", o.LinkerFlags(stamp, goos, goarch))
 	// A trailing slash makes -o a directory for one package or many.
 	args = append(args, "-o", strings.TrimSuffix(outDir, "/")+"/")
 	return append(args, packages...)

@@ -19,8 +19,12 @@ type Options struct {
 	Packages []string
 	// Tags are Go build tags.
 	Tags []string
-	// Ldflags are extra linker flags, appended after the ones go-build sets.
+	// Ldflags are extra linker flags, appended after the ones go-build sets;
+	// templates such as {{.ShortCommit}} (see stamptmpl) are expanded.
 	Ldflags []string
+	// Version is the version linked into main.version in place of git
+	// describe, a template such as {{.Tag}}-fips; empty for git describe.
+	Version string
 	// Cgo turns cgo on for every target (Go turns it off when cross-compiling).
 	Cgo bool
 	// Static asks for statically linked binaries, checked after the build.
@@ -59,6 +63,9 @@ func (o Options) Validate() error {
 		if strings.TrimSpace(f) == "" {
 			return fmt.Errorf("%w: empty ldflags entry", ErrInvalidOption)
 		}
+	}
+	if err := o.validateTemplates(); err != nil {
+		return err
 	}
 	for _, p := range o.TargetPackages {
 		if !distroPackagePattern.MatchString(p) {

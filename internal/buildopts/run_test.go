@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"debug/elf"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
+	"runtime"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestCommandsRunWithGo runs the go list and go build command lines this
@@ -61,7 +61,7 @@ func TestCommandsRunWithGo(t *testing.T) {
 	}
 
 	out := t.TempDir()
-	run(opts.GoBuild(out, pkgs, Stamp{Version: "v1.2.3 dev", Revision: "abc123"}, false))
+	run(opts.GoBuild(out, pkgs, Stamp{Version: "v1.2.3 dev", Revision: "abc123"}, runtime.GOOS, runtime.GOARCH, false))
 	for _, name := range []string{"hello", "other"} {
 		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
 			t.Fatalf("binary %s: %v", name, err)
@@ -74,10 +74,12 @@ func TestCommandsRunWithGo(t *testing.T) {
 	// The one-exec script lists and builds the same binaries for every
 	// target, each with its own environment...
 	native, arm64 := t.TempDir(), t.TempDir()
-	run(opts.BuildScript([]Target{
+	versioned := opts
+	versioned.Version = "it's v2"
+	run(versioned.BuildScript([]Target{
 		{Name: "native", OutDir: native, NoMain: "no main package"},
 		{Name: "linux/arm64", OutDir: arm64, Env: []string{"GOOS=linux", "GOARCH=arm64"}, NoMain: "no main package"},
-	}, "it's v2", 4))
+	}, Stamp{}, 4))
 	for _, dir := range []string{native, arm64} {
 		for _, name := range []string{"hello", "other"} {
 			if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
@@ -101,7 +103,7 @@ func TestCommandsRunWithGo(t *testing.T) {
 	// its reason and exiting with its status: 3 when it has no command.
 	script := func(opts Options, targets []Target) (int, string) {
 		t.Helper()
-		cmd := exec.Command("sh", opts.BuildScript(targets, "", 1)[1:]...)
+		cmd := exec.Command("sh", opts.BuildScript(targets, Stamp{}, 1)[1:]...)
 		cmd.Dir = src
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=", "GOWORK=off")
 		out, err := cmd.CombinedOutput()
@@ -132,10 +134,105 @@ func TestCommandsRunWithGo(t *testing.T) {
 
 // TestBuildScriptStampsFromGit checks the stamp the build script reads from
 // a git checkout itself gives the very binary GoBuild links with the Stamp
-// read from the same checkout (as the module's stamp script reads it): the
-// same -X values, quoting and -buildvcs, byte for byte.
+// Options.Stamp resolves from StampScript's output on the same checkout (as
+// the module reads it): the same -X values, templates expanded the same,
+// quoting and -buildvcs, byte for byte.
 func TestBuildScriptStampsFromGit(t *testing.T) {
-	for _, tool := range []string{"go", "git"} {
+	src, run := stampFixture(t, true)
+	// A second commit after the tag, and a dirty tree: git describe says
+	// so, and the nearest tag is still v1.2.3.
+	run("git", "commit", "-q", "--allow-empty", "-m", "second")
+	writeStampMain(t, src, "2")
+	git := ParseGitStamp(run("sh", "-c", StampScript))
+	if len(git.Revision) != 40 || !strings.HasPrefix(git.Revision, git.Short) || len(git.Short) < 7 ||
+		git.Tag != "v1.2.3" || !strings.HasPrefix(git.Describe, "v1.2.3-1-g") || !strings.HasSuffix(git.Describe, "-dirty") ||
+		git.Date != "2025-01-02T01:04:05Z" || git.Time != "1735779845" {
+		t.Fatalf("StampScript read %+v from the checkout", git)
+	}
+	fields := "-X main.fields=" + allFields
+	for _, tt := range []struct {
+		name string
+		opts Options
+		want string // what the binary prints
+	}{
+		{"git describe, stripped", Options{Strip: true}, git.Describe + " " + git.Revision + " 2025-01-02T01:04:05Z"},
+		{"set version with a space and a quote", Options{Version: "it's v2"}, "it's v2 " + git.Revision + " 2025-01-02T01:04:05Z"},
+		{"every field", Options{Ldflags: []string{fields}},
+			git.Describe + " " + git.Revision + " 2025-01-02T01:04:05Z " + fmt.Sprintf("%s|v1.2.3|%s|%s|%s|2025-01-02T01:04:05Z|2025-01-02T01:04:05Z|1735779845|%s|%s",
+				strings.TrimPrefix(git.Describe, "v"), git.Revision, git.Revision, git.Short, runtime.GOOS, runtime.GOARCH)},
+		{"version template, stripped", Options{Strip: true, Version: "{{.Tag}}+{{.ShortCommit}}", Ldflags: []string{"-X 'main.fields={{.Version}} $HOME \\`x`'"}},
+			"v1.2.3+" + git.Short + " " + git.Revision + " 2025-01-02T01:04:05Z 1.2.3+" + git.Short + " $HOME \\`x`"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			stamp := tt.opts.Stamp(git, Stamp{})
+			out := compareScriptBuild(t, src, run, tt.opts, stamp, Stamp{}, true)
+			if out != tt.want {
+				t.Fatalf("the stamped binary printed\n %q\nwant\n %q", out, tt.want)
+			}
+		})
+	}
+}
+
+// TestBuildScriptKnownStamp checks a stamp known before the build (a
+// module's, whose source is no git checkout) is linked and expanded as
+// GoBuild does with it, without -buildvcs; and that a template asking for a
+// commit nobody knows fails before any target builds, saying why.
+func TestBuildScriptKnownStamp(t *testing.T) {
+	src, run := stampFixture(t, false)
+	known := Stamp{Tag: "v1.11.3", Revision: "a7ed346585e30b99317d36e4d007b7b19a228ea5", ShortRevision: "a7ed346",
+		Date: "2024-04-26T19:08:47Z", Time: "1714158527"}
+	opts := Options{Strip: true, Ldflags: []string{"-X main.fields=" + allFields}}
+	stamp := opts.Stamp(GitStamp{}, known)
+	if stamp.Version != "v1.11.3" {
+		t.Fatalf("a module's version is %q, want its tag", stamp.Version)
+	}
+	out := compareScriptBuild(t, src, run, opts, stamp, known, false)
+	want := "v1.11.3 a7ed346585e30b99317d36e4d007b7b19a228ea5 2024-04-26T19:08:47Z 1.11.3|v1.11.3|a7ed346585e30b99317d36e4d007b7b19a228ea5|a7ed346585e30b99317d36e4d007b7b19a228ea5|a7ed346|2024-04-26T19:08:47Z|2024-04-26T19:08:47Z|1714158527|" + runtime.GOOS + "|" + runtime.GOARCH
+	if out != want {
+		t.Fatalf("the stamped binary printed\n %q\nwant\n %q", out, want)
+	}
+
+	for _, tt := range []struct {
+		name  string
+		opts  Options
+		known Stamp
+		want  string
+	}{
+		{"commit", Options{Ldflags: []string{"-X main.fields={{.ShortCommit}}"}}, Stamp{Tag: "v1.0.0"}, "needs the commit, and the source is no git checkout"},
+		{"date", Options{Ldflags: []string{"-X main.fields={{.Date}}"}}, Stamp{}, "needs the commit time"},
+		{"tag", Options{Version: "{{.Tag}}"}, Stamp{}, "needs a git tag"},
+		{"version", Options{Ldflags: []string{"-X main.fields={{.Version}}"}}, Stamp{}, "needs a version"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			cmd := exec.Command("sh", tt.opts.BuildScript([]Target{{Name: "native", OutDir: dir, NoMain: "none"}}, tt.known, 1)[1:]...)
+			cmd.Dir = src
+			cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=", "GOWORK=off")
+			out, err := cmd.CombinedOutput()
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != 4 || !strings.Contains(string(out), tt.want) {
+				t.Fatalf("script: %v, want exit 4 saying %q\n%s", err, tt.want, out)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+				t.Fatalf("the script built %v before failing", entries)
+			}
+		})
+	}
+}
+
+// allFields is every template field, |-separated.
+const allFields = "{{.Version}}|{{.Tag}}|{{.Commit}}|{{.FullCommit}}|{{.ShortCommit}}|{{.Date}}|{{.CommitDate}}|{{.CommitTimestamp}}|{{.Os}}|{{.Arch}}"
+
+// stampFixture is a main package printing main.version, main.commit,
+// main.date and main.fields, in a git checkout tagged v1.2.3 when git is
+// true, and the command runner in it.
+func stampFixture(t *testing.T, git bool) (string, func(args ...string) string) {
+	t.Helper()
+	tools := []string{"go"}
+	if git {
+		tools = append(tools, "git")
+	}
+	for _, tool := range tools {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("no %s command on PATH", tool)
 		}
@@ -155,76 +252,24 @@ func TestBuildScriptStampsFromGit(t *testing.T) {
 		}
 		return strings.TrimSpace(string(out))
 	}
-	for name, body := range map[string]string{
-		"go.mod":  "module example.com/stamped\n\ngo 1.22\n",
-		"main.go": "package main\n\nimport \"fmt\"\n\nvar version, commit, date string\n\nfunc main() { fmt.Println(version, commit, date) }\n",
-	} {
-		if err := os.WriteFile(filepath.Join(src, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	run("git", "init", "-q")
-	run("git", "add", ".")
-	run("git", "commit", "-q", "-m", "first")
-	run("git", "tag", "v1.2.3")
-	// A dirty tree: git describe says so.
-	if err := os.WriteFile(filepath.Join(src, "main.go"), []byte("package main\n\nimport \"fmt\"\n\nvar version, commit, date string\n\nfunc main() { fmt.Println(version, commit, date, 2) }\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(src, "go.mod"), []byte("module example.com/stamped\n\ngo 1.22\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	// The stamp as the caller reads it, with StampScript.
-	info := map[string]string{}
-	for _, line := range strings.Split(run("sh", "-c", StampScript), "\n") {
-		k, v, _ := strings.Cut(line, "=")
-		info[k] = v
+	writeStampMain(t, src, "1")
+	if git {
+		run("git", "init", "-q")
+		run("git", "add", ".")
+		run("git", "commit", "-q", "-m", "first")
+		run("git", "tag", "v1.2.3")
 	}
-	secs, err := strconv.ParseInt(info["time"], 10, 64)
-	if err != nil {
-		t.Fatalf("StampScript's time %q: %v", info["time"], err)
-	}
-	gitStamp := Stamp{Version: info["describe"], Revision: info["revision"], Date: time.Unix(secs, 0).UTC().Format(time.RFC3339)}
-	if gitStamp.Version != "v1.2.3-dirty" || len(gitStamp.Revision) != 40 || gitStamp.Date != "2025-01-02T01:04:05Z" {
-		t.Fatalf("StampScript read %+v from the checkout", gitStamp)
-	}
-	opts := Options{Strip: true}
-	for _, tt := range []struct {
-		name    string
-		version string // the script's set version
-		stamp   Stamp  // what GoBuild links
-	}{
-		{"git describe", "", gitStamp},
-		{"set version with a space and a quote", "it's v2", Stamp{Version: "it's v2", Revision: gitStamp.Revision, Date: gitStamp.Date}},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			want, got := t.TempDir(), t.TempDir()
-			run(opts.GoBuild(want, []string{"example.com/stamped"}, tt.stamp, true)...)
-			run("sh", "-c", opts.BuildScript([]Target{{Name: "native", OutDir: got, NoMain: "none"}}, tt.version, 1)[2])
-			wantBin, err := os.ReadFile(filepath.Join(want, "stamped"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			gotBin, err := os.ReadFile(filepath.Join(got, "stamped"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(gotBin, wantBin) {
-				t.Fatalf("the script's binary differs from GoBuild's with %+v; it prints %q, GoBuild's %q",
-					tt.stamp, run(filepath.Join(got, "stamped")), run(filepath.Join(want, "stamped")))
-			}
-			// Strip links without a symbol table or DWARF.
-			f, err := elf.Open(filepath.Join(got, "stamped"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			for _, sec := range f.Sections {
-				if sec.Type == elf.SHT_SYMTAB || strings.HasPrefix(sec.Name, ".debug_") {
-					t.Errorf("the stripped binary has section %s", sec.Name)
-				}
-			}
-			if out := run(filepath.Join(got, "stamped")); !strings.HasPrefix(out, tt.stamp.Version+" "+tt.stamp.Revision+" 2025-01-02T01:04:05Z") {
-				t.Fatalf("the stamped binary printed %q", out)
-			}
-		})
+	return src, run
+}
+
+func writeStampMain(t *testing.T, src, edition string) {
+	t.Helper()
+	body := "package main\n\nimport \"fmt\"\n\nvar version, commit, date, fields string\n\nconst edition = " + edition + "\n\nfunc main() { fmt.Println(version, commit, date, fields) }\n"
+	if err := os.WriteFile(filepath.Join(src, "main.go"), []byte(body), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -283,4 +328,50 @@ func TestStampScriptPartialSource(t *testing.T) {
 			}
 		})
 	}
+}
+
+// compareScriptBuild builds src with GoBuild and stamp, and with the build
+// script and known, checks the binaries are the same, stripped of their
+// symbol table and DWARF exactly when opts.Strip, and returns what the
+// binary prints.
+func compareScriptBuild(t *testing.T, src string, run func(...string) string, opts Options, stamp, known Stamp, vcs bool) string {
+	t.Helper()
+	want, got := t.TempDir(), t.TempDir()
+	run(opts.GoBuild(want, []string{"example.com/stamped"}, stamp, runtime.GOOS, runtime.GOARCH, vcs)...)
+	run("sh", "-c", opts.BuildScript([]Target{{Name: "native", OutDir: got, NoMain: "none", GOOS: runtime.GOOS, GOARCH: runtime.GOARCH}}, known, 1)[2])
+	wantBin, err := os.ReadFile(filepath.Join(want, "stamped"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotBin, err := os.ReadFile(filepath.Join(got, "stamped"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(gotBin, wantBin) {
+		t.Fatalf("the script's binary differs from GoBuild's with %+v; it prints %q, GoBuild's %q",
+			stamp, run(filepath.Join(got, "stamped")), run(filepath.Join(want, "stamped")))
+	}
+	if runtime.GOOS == "linux" {
+		if symbols := elfSymbolData(t, filepath.Join(got, "stamped")); (len(symbols) == 0) != opts.Strip {
+			t.Fatalf("Strip is %v, and the binary's symbol table and DWARF sections are %q", opts.Strip, symbols)
+		}
+	}
+	return run(filepath.Join(got, "stamped"))
+}
+
+// elfSymbolData names the ELF binary's symbol table and DWARF sections.
+func elfSymbolData(t *testing.T, path string) []string {
+	t.Helper()
+	f, err := elf.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var names []string
+	for _, sec := range f.Sections {
+		if sec.Type == elf.SHT_SYMTAB || strings.HasPrefix(sec.Name, ".debug_") || strings.HasPrefix(sec.Name, ".zdebug_") {
+			names = append(names, sec.Name)
+		}
+	}
+	return names
 }

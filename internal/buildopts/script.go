@@ -3,6 +3,8 @@ package buildopts
 import (
 	"fmt"
 	"strings"
+
+	"dagger/go-build/internal/stamptmpl"
 )
 
 // Target is one platform a build script builds.
@@ -17,6 +19,8 @@ type Target struct {
 	// NoMain is the message printed when the patterns match no main
 	// package for it.
 	NoMain string
+	// GOOS and GOARCH are its {{.Os}} and {{.Arch}} in ldflags templates.
+	GOOS, GOARCH string
 }
 
 // BuildScript is one command that builds every target: for each, it lists
@@ -28,22 +32,30 @@ type Target struct {
 // parallel compiles of its own).
 //
 // The script reads the version stamp itself, from the source's git checkout
-// when it is one (commit, commit time, git describe; -buildvcs), so no exec
-// of its own has to come before the compile. version, when set, is linked
-// in place of git describe. The flags equal GoBuild's for the Stamp the
-// same checkout gives.
+// when it is one (commit, commit time, tags, git describe; -buildvcs), so no
+// exec of its own has to come before the compile. known's fields, when set,
+// are used in place of git's (a --module's version and commit, known before
+// the build). It expands the ldflags and version templates with the stamp,
+// per target, and fails naming the field when a template needs a part of the
+// stamp the source does not have. The flags equal GoBuild's for the Stamp
+// that Options.Stamp gives for the same checkout.
 //
 // Every target runs to the end. Each target's output is printed on stderr
 // under its name; the script exits with the status of a failed target (3
-// when it has no main package, after printing its NoMain), else 0.
-func (o Options) BuildScript(targets []Target, version string, maxParallel int) []string {
+// when it has no main package, after printing its NoMain), else 0; 4 when a
+// template's field is not known, before any target builds.
+func (o Options) BuildScript(targets []Target, known Stamp, maxParallel int) []string {
 	var xflags strings.Builder
 	for _, s := range stampSymbols {
 		fmt.Fprintf(&xflags, `$(xflag %s "$%s")`, s.symbol, s.shellVar)
 	}
-	after := ""
-	if flags := o.linkerFlagsAfterStamp(); len(flags) > 0 {
-		after = shellQuote(" " + strings.Join(flags, " "))
+	stripStatic := ""
+	if flags := o.stripStaticFlags(); len(flags) > 0 {
+		stripStatic = shellQuote(" " + strings.Join(flags, " "))
+	}
+	version := `$describe`
+	if t := o.versionTemplate(); t != nil {
+		version = shellTemplate(*t, "", "")
 	}
 	goBuild := shellWords([]string{"go", "build", "-trimpath"}) + ` -buildvcs="$vcs"`
 	if tags := o.BuildTags(); len(tags) > 0 {
@@ -55,15 +67,35 @@ func (o Options) BuildScript(targets []Target, version string, maxParallel int) 
 	b.WriteString(`set -u
 logs=$(mktemp -d)
 # The version stamp, as StampScript reads it (nothing outside a git
-# checkout; the space after $( keeps it from reading as arithmetic). A set
-# version wins over git describe.
+# checkout; the space after $( keeps it from reading as arithmetic). What
+# is known before the build wins over git.
 stamp=$( ` + StampScript + ` )
 field() { printf '%s\n' "$stamp" | sed -n "s/^$1=//p"; }
-version=` + shellQuote(version) + `
-[ -n "$version" ] || version=$(field describe)
-revision=$(field revision) date=$(field date) vcs=false
-[ -z "$revision" ] || vcs=true
-# xflag SYMBOL VALUE prints " -X SYMBOL=VALUE", quoted as the go command
+# known VAR VALUE FIELD sets VAR to VALUE, else to git's FIELD.
+known() { if [ -n "$2" ]; then eval "$1=\$2"; else eval "$1=\$(field $3)"; fi; }
+`)
+	for _, k := range []struct{ shellVar, value, field string }{
+		{"tag", known.Tag, "tag"},
+		{"revision", known.Revision, "revision"},
+		{"short", known.ShortRevision, "short"},
+		{"date", known.Date, "date"},
+		{"time", known.Time, "time"},
+	} {
+		fmt.Fprintf(&b, "known %s %s %s\n", k.shellVar, shellQuote(k.value), k.field)
+	}
+	b.WriteString(`describe=$(field describe)
+[ -n "$describe" ] || describe=$tag
+version=` + version + `
+# -buildvcs only in a git checkout: a module's known commit has none.
+vcs=false
+[ -z "$(field revision)" ] || vcs=true
+`)
+	for _, src := range o.StampSources() {
+		need := stampNeeds[src]
+		fmt.Fprintf(&b, "[ -n \"$%s\" ] || { echo %s >&2; exit 4; }\n", need.shellVar,
+			shellQuote("go-build: a template in --ldflags or --version needs "+need.what+", and "+need.missing))
+	}
+	b.WriteString(`# xflag SYMBOL VALUE prints " -X SYMBOL=VALUE", quoted as the go command
 # splits -ldflags, and nothing for an empty VALUE.
 xflag() {
 	[ -n "$2" ] || return 0
@@ -73,7 +105,7 @@ xflag() {
 	*) printf ' -X %s=%s' "$1" "$2" ;;
 	esac
 }
-ldflags="-buildid=` + xflags.String() + `"` + after + `
+stampflags="-buildid=` + xflags.String() + `"` + stripStatic + `
 # build DIR NOMAIN lists the main packages and builds them into DIR.
 build() {
 	pkgs=$(` + shellWords(o.ListMainPackages()) + `) || return 1
@@ -92,6 +124,7 @@ target() {
 			name, value, _ := strings.Cut(kv, "=")
 			fmt.Fprintf(&b, "export %s=%s; ", name, shellQuote(value))
 		}
+		fmt.Fprintf(&b, "ldflags=\"$stampflags\"%s; ", o.shellLdflags(t))
 		fmt.Fprintf(&b, "build %s %s) ;;\n", shellQuote(t.OutDir), shellQuote(t.NoMain))
 	}
 	m := max(maxParallel, 1)
@@ -128,7 +161,8 @@ report() {
 }
 
 // StampScript prints the source's git stamp as key=value lines (revision,
-// describe, time in Unix seconds, date as RFC 3339 UTC, remote), and nothing
+// short revision, describe, nearest tag, time in Unix seconds, date as RFC
+// 3339 UTC, remote), and nothing
 // when the source is no git checkout (or the builder has no git). BuildScript
 // links what it prints; the caller runs it to describe the binaries. It runs
 // in a subshell of its own, so its early exits end only the stamp.
@@ -152,7 +186,9 @@ if [ -n "${` + PartialSourceEnv + `:-}" ]; then
 	)
 fi
 echo "revision=$(git rev-parse HEAD)"
+echo "short=$(git rev-parse --short HEAD)"
 echo "describe=$(git describe --tags --always --dirty 2>/dev/null || true)"
+echo "tag=$(git describe --tags --abbrev=0 2>/dev/null || true)"
 echo "time=$(git log -1 --format=%ct)"
 echo "date=$(TZ=UTC0 git log -1 --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ)"
 echo "remote=$(git config --get remote.origin.url || true)"
@@ -174,4 +210,66 @@ func shellWords(args []string) string {
 // shellQuote quotes s as one POSIX shell word.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// fieldShell is each stamp field as the build script reads it: a variable
+// the script sets (the version without its leading v for {{.Version}}).
+// {{.Os}} and {{.Arch}} are the target's, written in as text.
+var fieldShell = map[stamptmpl.Field]string{
+	stamptmpl.Version:         "${version#v}",
+	stamptmpl.Tag:             "${tag}",
+	stamptmpl.Commit:          "${revision}",
+	stamptmpl.FullCommit:      "${revision}",
+	stamptmpl.ShortCommit:     "${short}",
+	stamptmpl.Date:            "${date}",
+	stamptmpl.CommitDate:      "${date}",
+	stamptmpl.CommitTimestamp: "${time}",
+}
+
+// stampNeeds is, for each part of the stamp a template can need, the
+// script's variable that holds it and what the script says when it is
+// empty.
+var stampNeeds = map[stamptmpl.Source]struct{ shellVar, what, missing string }{
+	stamptmpl.FromVersion:    {"version", "a version", "the source is no git checkout to describe: set --version"},
+	stamptmpl.FromTag:        {"tag", "a git tag", "no tag is reachable from the commit, or the source is no git checkout"},
+	stamptmpl.FromCommit:     {"revision", "the commit", "the source is no git checkout (or the builder has no git)"},
+	stamptmpl.FromCommitTime: {"date", "the commit time", "the source is no git checkout (or the builder has no git)"},
+}
+
+// shellTemplate is t as one double-quoted shell word that expands it: the
+// text escaped, each field the script's variable, Os and Arch goos and
+// goarch.
+func shellTemplate(t stamptmpl.Template, goos, goarch string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, p := range t.Parts() {
+		switch p.Field {
+		case "":
+			b.WriteString(doubleQuoted(p.Text))
+		case stamptmpl.Os:
+			b.WriteString(doubleQuoted(goos))
+		case stamptmpl.Arch:
+			b.WriteString(doubleQuoted(goarch))
+		default:
+			b.WriteString(fieldShell[p.Field])
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// shellLdflags is the user's ldflags for t as shell words that expand their
+// templates, each after a space; "" when there are none.
+func (o Options) shellLdflags(t Target) string {
+	var b strings.Builder
+	for _, tmpl := range o.ldflagTemplates() {
+		b.WriteString(`" "`)
+		b.WriteString(shellTemplate(tmpl, t.GOOS, t.GOARCH))
+	}
+	return b.String()
+}
+
+// doubleQuoted escapes s for the inside of a double-quoted shell word.
+func doubleQuoted(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `"`, `\"`, "$", `\$`, "`", "\\`").Replace(s)
 }

@@ -6,13 +6,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // fakeGo stands in for the go command so the script's shell logic is tested
 // without network: `go env GOSUMDB` prints $FAKE_GOSUMDB, `go mod download`
-// knows only $FAKE_KNOWN, `go list -m -json` prints a record of it, and
-// `go list -m -f` prints $FAKE_DIR. Every call is
+// knows only $FAKE_KNOWN, and `go list -m` prints $FAKE_DIR. Every call is
 // logged with its working directory and GOFLAGS.
 const fakeGo = `#!/bin/sh
 echo "$PWD|$GOFLAGS|$GOWORK|$*" >> "$FAKE_LOG"
@@ -22,9 +20,7 @@ case "$1 $2" in
 	[ "$3" = "$FAKE_KNOWN" ] && exit 0
 	echo "go: $3: invalid version: unknown revision" >&2
 	exit 1 ;;
-"list -m")
-	if [ "$3" = -json ]; then echo "{\"Path\": \"${4%@*}\", \"Version\": \"${4#*@}\", \"Time\": \"2024-05-06T07:08:09Z\"}"
-	else echo "$FAKE_DIR"; fi ;;
+"list -m") echo "$FAKE_DIR" ;;
 *) echo "fake go: unexpected $*" >&2; exit 3 ;;
 esac
 `
@@ -67,7 +63,7 @@ func runDownloadScript(t *testing.T, spec Spec, dest, gosumdb string) scriptRun 
 	t.Cleanup(func() { _ = os.Chmod(filepath.Join(cache, "sub"), 0o755); _ = os.Chmod(cache, 0o755) })
 
 	logFile := filepath.Join(root, "go.log")
-	cmd := exec.Command(sh, "-c", spec.DownloadScript(dest, "out/record.json"))
+	cmd := exec.Command(sh, "-c", spec.DownloadScript(dest))
 	cmd.Dir = filepath.Join(root, "work")
 	cmd.Env = append(os.Environ(),
 		"PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
@@ -112,19 +108,6 @@ func TestDownloadScriptCopiesWritableSource(t *testing.T) {
 	}
 	if !strings.Contains(run.log, "|mod download example.com/m@v1.0.0") {
 		t.Errorf("go calls = %q, want a go mod download of the module", run.log)
-	}
-	// The record, relative to where the script started too, is the
-	// version's.
-	data, err := os.ReadFile(filepath.Join(run.root, "work", "out", "record.json"))
-	if err != nil {
-		t.Fatalf("the record: %v", err)
-	}
-	rec, err := ParseRecord(data, Spec{"example.com/m", "v1.0.0"})
-	if err != nil || rec.Time.Format(time.RFC3339) != "2024-05-06T07:08:09Z" {
-		t.Errorf("ParseRecord(%s) = %+v, %v; want the version's time", data, rec, err)
-	}
-	if _, err := os.Stat(filepath.Join(dest, "record.json")); err == nil {
-		t.Error("the record is in the source")
 	}
 }
 
@@ -184,8 +167,8 @@ func TestShellQuote(t *testing.T) {
 }
 
 func TestDownloadScriptQuotesDest(t *testing.T) {
-	script := Spec{"example.com/m", "v1.0.0"}.DownloadScript("/tmp/it's $HOME", "/tmp/a record")
-	if !strings.Contains(script, `dest='/tmp/it'\''s $HOME'`) || !strings.Contains(script, `record='/tmp/a record'`) {
-		t.Fatalf("script does not quote dest and record:\n%s", script)
+	script := Spec{"example.com/m", "v1.0.0"}.DownloadScript("/tmp/it's $HOME")
+	if !strings.Contains(script, `dest='/tmp/it'\''s $HOME'`) {
+		t.Fatalf("script does not quote dest:\n%s", script)
 	}
 }
