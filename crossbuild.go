@@ -439,7 +439,9 @@ func (p *buildPlan) binaries(ctx context.Context, t platform.Target, static bool
 	if err != nil {
 		return nil, err
 	}
-	if err := verify(ctx, out, t, static); err != nil {
+	rules := p.m.rules()
+	rules.static = static
+	if err := verify(ctx, out, t, rules); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -3,8 +3,9 @@
 // The compiler always runs on the engine's own platform with an xx-style
 // target environment (GOOS/GOARCH/GOARM..., clang --target, the target's C
 // libraries), so an arm64 build costs what an amd64 build costs. Only the
-// strip step and smoke runs use emulation. Binaries are verified against
-// their target before they are returned or published.
+// strip step of cgo binaries and smoke runs use emulation. Binaries are
+// stripped at the link and verified against their target before they are
+// returned or published.
 package main
 
 import (
@@ -21,17 +22,21 @@ import (
 	"dagger/go-build/internal/release"
 )
 
-// StripMode says where binaries are stripped of symbols and debug data.
+// StripMode says how binaries are stripped of their symbol table and DWARF.
+//
+// Every mode but NONE links with -s -w, which strips pure-Go binaries of
+// every format; the mode chooses where cgo binaries get their strip step.
 type StripMode string
 
 const (
-	// Strip in a container of the target platform with the target's own
-	// binutils (under emulation); targets with no such image are stripped
-	// NATIVE.
+	// Link with -s -w; strip cgo binaries again in a container of the
+	// target platform with the target's own binutils (under emulation),
+	// or NATIVE for targets with no such image.
 	StripModeTarget StripMode = "TARGET"
-	// Strip with llvm-strip on the build platform: no emulation.
+	// Link with -s -w; strip cgo binaries again with llvm-strip on the
+	// build platform: no emulation.
 	StripModeNative StripMode = "NATIVE"
-	// Keep symbols and debug data.
+	// Keep the symbol table and DWARF: no -s -w, no strip step.
 	StripModeNone StripMode = "NONE"
 )
 
@@ -100,7 +105,7 @@ type GoBuild struct {
 	// Ready-made builder container used instead of BuilderImage.
 	// +private
 	BuilderContainer *dagger.Container
-	// Image binaries are stripped in, pulled for each target platform.
+	// Image cgo binaries are stripped in (TARGET), pulled per target platform.
 	// +private
 	StripImage string
 
@@ -130,7 +135,7 @@ type GoBuild struct {
 	// (GOEXPERIMENT=boringcrypto).
 	// +private
 	GoEnv []string
-	// Where binaries are stripped.
+	// How binaries are stripped.
 	// +private
 	Strip StripMode
 	// How foreign platforms are built.
@@ -245,9 +250,9 @@ func New(
 	// none, builder-image is pulled.
 	// +optional
 	toolchain *dagger.Container,
-	// Image that TARGET stripping runs in, pulled for each target platform,
-	// e.g. debian:bookworm-slim; binutils is installed into it when it has
-	// no strip.
+	// Image that TARGET stripping of cgo binaries runs in, pulled for each
+	// target platform, e.g. debian:bookworm-slim; binutils is installed
+	// into it when it has no strip.
 	// +default="debian:trixie-slim"
 	stripImage string,
 	// Packages to build, as go patterns read from the module's root (or
@@ -292,7 +297,10 @@ func New(
 	// provenance. Default: none, the builder's.
 	// +optional
 	goEnv []string,
-	// Where binaries are stripped: TARGET, NATIVE or NONE.
+	// How binaries are stripped of their symbol table and DWARF: TARGET,
+	// NATIVE or NONE. Every mode but NONE links with -s -w (all a pure-Go
+	// binary needs) and strips cgo binaries again, TARGET with the
+	// target's binutils, NATIVE with llvm-strip; NONE keeps both.
 	// +default="TARGET"
 	strip StripMode,
 	// How foreign platforms are built: CROSS (native compiler, the default)
@@ -500,6 +508,7 @@ func (m *GoBuild) buildOptions() buildopts.Options {
 		Cgo:            m.Cgo,
 		Static:         m.Static,
 		TargetPackages: m.TargetPackages,
+		Strip:          m.stripped(),
 	}
 }
 

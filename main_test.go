@@ -250,7 +250,7 @@ func TestBranch(t *testing.T) {
 }
 
 func TestVerifyDirNeedsBinaries(t *testing.T) {
-	err := verifyDir(t.TempDir(), platform.MustParse("arm64"), false)
+	err := verifyDir(t.TempDir(), platform.MustParse("arm64"), binaryRules{})
 	errtest.Check(t, err, nil, "no binary")
 }
 

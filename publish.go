@@ -67,7 +67,7 @@ func (m *GoBuild) WithRuntime(
 	annotations []string,
 	// Unix time for file timestamps and the created label (reproducible
 	// builds' SOURCE_DATE_EPOCH), e.g. 1735689600. Default: the source's
-	// commit time, else 0.
+	// commit time (a --module's version time), else 0.
 	// +optional
 	sourceDateEpoch string,
 ) (*GoBuild, error) {

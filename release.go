@@ -56,11 +56,12 @@ var archiveFormats = map[ArchiveFormat]string{ArchiveFormatTarGz: "tar.gz", Arch
 // their own container), sharing the build cache; every binary is stripped
 // and verified before anything is packed, and one
 // platform failing fails the release. Archives are reproducible: every
-// entry has the source time (sourceDateEpoch, else the commit time), so the
-// same commit gives the same bytes and checksums. With linuxPackages, it
-// also writes deb, rpm and apk packages of the Linux platforms (see
-// docs/linux-packages.md). After with-signing-key,
-// cosign signs the checksums file: <checksums>.sig and <checksums>.bundle.
+// entry has the source time (sourceDateEpoch, else the commit time; for a
+// --module, its version's time from the module proxy), so the same commit
+// gives the same bytes and checksums. With linuxPackages, it also writes
+// deb, rpm and apk packages of the Linux platforms (see
+// docs/linux-packages.md). After with-signing-key, cosign signs the
+// checksums file: <checksums>.sig and <checksums>.bundle.
 func (m *GoBuild) Release(
 	ctx context.Context,
 	// Target platforms, as for build (e.g.
@@ -108,7 +109,8 @@ func (m *GoBuild) Release(
 	sbom bool,
 	// Unix time of every archive entry and of the SBOMs
 	// (SOURCE_DATE_EPOCH), 1980 or later, e.g. 1735689600. Default: the
-	// source's commit time, else 1980-01-01T00:00:00Z.
+	// source's commit time (for --module, the version's time in the module
+	// proxy's .info record), else 1980-01-01T00:00:00Z.
 	// +optional
 	sourceDateEpoch string,
 	// Linux packages to write for every Linux platform, next to its
@@ -559,7 +561,7 @@ func (p *buildPlan) buildReleaseTarget(ctx context.Context, t platform.Target, d
 	if err != nil {
 		return release.Built{}, err
 	}
-	names, err := exportVerified(ctx, bins, t, p.m.Static, dir)
+	names, err := exportVerified(ctx, bins, t, p.m.rules(), dir)
 	if err != nil {
 		return release.Built{}, err
 	}

@@ -138,7 +138,7 @@ func (m *GoBuild) runContainer(ctx context.Context, fn, arch, binary, runImage s
 		return nil, "", t, err
 	}
 	defer os.RemoveAll(tmp)
-	built, err := exportVerified(ctx, bins, t, m.Static, tmp)
+	built, err := exportVerified(ctx, bins, t, m.rules(), tmp)
 	if err != nil {
 		return nil, "", t, err
 	}

@@ -137,7 +137,10 @@ func (p *buildPlan) readStamp(ctx context.Context, builder *dagger.Container) er
 
 // setStamp takes the stamp from StampScript's output as the build script
 // resolves it (the configured version, else git describe, else a --module's
-// version), and the commit time and remote.
+// version), and the commit time and remote. A --module's source time is its
+// version's time in the module proxy's record (for a tag, its commit's
+// time), so its release files and image are dated as a git checkout of the
+// tag dates them.
 func (p *buildPlan) setStamp(out string) error {
 	git := buildopts.ParseGitStamp(out)
 	if git.Time != "" {
@@ -147,6 +150,9 @@ func (p *buildPlan) setStamp(out string) error {
 	}
 	p.stamp = p.m.buildOptions().Stamp(git, p.known)
 	p.commitTS = git.Time
+	if p.known.Time != "" {
+		p.commitTS = p.known.Time
+	}
 	p.remote = git.Remote
 	return nil
 }

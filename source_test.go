@@ -30,6 +30,13 @@ func TestSetStamp(t *testing.T) {
 			wantDate:     "2023-11-14T22:13:20Z",
 		},
 		{
+			name:             "module source dated by the proxy's record of its version",
+			known:            buildopts.Stamp{Tag: "v0.1.4", Date: "2020-08-06T02:32:57Z", Time: "1596681177"},
+			wantVersion:      "v0.1.4",
+			wantDate:         "2020-08-06T02:32:57Z",
+			wantCommitSecond: "1596681177",
+		},
+		{
 			name: "git checkout",
 			out: "revision=0123abc\ndescribe=v1.2.3-4-g0123abc\ntime=1700000000\ndate=2023-11-14T22:13:20Z\n" +
 				"remote=https://github.com/example/app.git\n",

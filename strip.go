@@ -8,18 +8,21 @@ import (
 
 const defaultStripImage = "debian:trixie-slim"
 
-// strip strips the binaries bins as the strip mode says and returns them.
-// TARGET runs the target's own strip in a container of the target
-// platform, the only emulated step of a cross build.
+// strip runs the strip step on t's binaries bins, when there is one, and
+// returns them. Every mode but NONE has stripped them at the link already
+// (-s -w); only cgo binaries, from the C toolchain's linker, get a strip
+// step too (internal/strip says why). TARGET runs the target's own strip
+// in a container of the target platform, the one emulated step of a
+// cross build; NATIVE runs llvm-strip on the build platform.
 func (p *buildPlan) strip(bins *dagger.Directory, t platform.Target) *dagger.Directory {
-	if p.m.Strip == StripModeNone {
+	step := strip.Step(strip.Mode(p.m.Strip), t, p.m.Cgo, p.m.StripImage == defaultStripImage)
+	switch {
+	case step == strip.None:
 		return bins
-	}
-	if p.m.Mode == BuildModeEmulate {
+	case p.m.Mode == BuildModeEmulate:
 		// Everything runs on the target already; so does strip.
 		return stripWith(p.m.builder(t), bins, strip.Target)
-	}
-	if strip.Resolve(strip.Mode(p.m.Strip), t, p.m.StripImage == defaultStripImage) == strip.Target {
+	case step == strip.Target:
 		target := dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(t.String())}).From(p.m.StripImage)
 		return stripWith(target, bins, strip.Target)
 	}
@@ -39,3 +42,7 @@ func stripWith(base *dagger.Container, bins *dagger.Directory, mode strip.Mode) 
 		WithExec(strip.Command(mode, outDir)).
 		Directory(outDir)
 }
+
+// stripped says whether binaries come out stripped: verification then
+// rejects one with DWARF or a symbol table.
+func (m *GoBuild) stripped() bool { return strip.AtLink(strip.Mode(m.Strip)) }

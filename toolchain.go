@@ -372,7 +372,9 @@ go build -trimpath -ldflags=-buildid= -o /out/ $paths`
 		WithEnvVariable("CGO_ENABLED", "0").
 		WithExec(append([]string{"sh", "-c", script, "tools"}, pkgs...)).
 		Directory(outDir)
-	if err := verify(ctx, bins, t, true); err != nil {
+	// The tools are the toolchain's own, built as go install builds them:
+	// not stripped.
+	if err := verify(ctx, bins, t, binaryRules{static: true}); err != nil {
 		return nil, err
 	}
 	return bins, nil

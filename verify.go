@@ -15,28 +15,43 @@ import (
 	"dagger/go-build/internal/privmod"
 )
 
+// binaryRules are what verification demands of every binary beyond its
+// target's format and machine.
+type binaryRules struct {
+	// static demands statically linked ELF binaries.
+	static bool
+	// stripped demands no DWARF and no symbol table, every format.
+	stripped bool
+}
+
+// rules are the binaryRules of this configuration's binaries.
+func (m *GoBuild) rules() binaryRules {
+	return binaryRules{static: m.Static, stripped: m.stripped()}
+}
+
 // verify checks every binary in bins against t: executable format, machine,
-// word size and byte order, and static linking when static is set. It reads
-// the files in this module's own container, so nothing runs under emulation.
-func verify(ctx context.Context, bins *dagger.Directory, t platform.Target, static bool) error {
+// word size and byte order, static linking and stripping as rules say. It
+// reads the files in this module's own container, so nothing runs under
+// emulation.
+func verify(ctx context.Context, bins *dagger.Directory, t platform.Target, rules binaryRules) error {
 	tmp, err := os.MkdirTemp("", "go-build-verify-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	_, err = exportVerified(ctx, bins, t, static, tmp)
+	_, err = exportVerified(ctx, bins, t, rules, tmp)
 	return err
 }
 
 // exportVerified exports bins into dir, on this module's own file system,
 // checks every binary there as verify does, and returns the binaries' file
 // names, sorted. Release packs exactly the files it checked.
-func exportVerified(ctx context.Context, bins *dagger.Directory, t platform.Target, static bool, dir string) ([]string, error) {
+func exportVerified(ctx context.Context, bins *dagger.Directory, t platform.Target, rules binaryRules, dir string) ([]string, error) {
 	// The build itself runs lazily here, so its failures surface here too.
 	if _, err := bins.Export(ctx, dir); err != nil {
 		return nil, fmt.Errorf("building the %s binaries: %w", t, withStderr(err))
 	}
-	if err := verifyDir(dir, t, static); err != nil {
+	if err := verifyDir(dir, t, rules); err != nil {
 		return nil, err
 	}
 	return regularFiles(dir)
@@ -58,13 +73,14 @@ func regularFiles(dir string) ([]string, error) {
 }
 
 // verifyDir checks every regular file in dir; an empty dir is an error.
-func verifyDir(dir string, t platform.Target, static bool) error {
+func verifyDir(dir string, t platform.Target, rules binaryRules) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return err
 	}
 	want := t.Binary
-	want.Static = static
+	want.Static = rules.static
+	want.Stripped = rules.stripped
 	var errs []error
 	found := 0
 	for _, e := range entries {
@@ -89,7 +105,12 @@ func checkBinary(dir, name string, want binverify.Expect) error {
 		return err
 	}
 	defer f.Close()
-	return binverify.Check(name, f, want)
+	err = binverify.Check(name, f, want)
+	var mismatch *binverify.MismatchError
+	if errors.As(err, &mismatch) && mismatch.Field == binverify.FieldStripping {
+		return fmt.Errorf("%w (go-build links with -s -w, and strips cgo binaries after the link; --ldflags such as -s=false or -w=false undo it: use --strip NONE to keep the symbols and DWARF)", err)
+	}
+	return err
 }
 
 // withStderr adds a failed command's stderr (the compiler's or linker's

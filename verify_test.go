@@ -12,9 +12,15 @@ import (
 	"dagger/go-build/internal/platform"
 )
 
-// buildFixture cross-compiles the pure-Go fixture for target.
+// buildFixture cross-compiles the pure-Go fixture for target, unstripped.
 func buildFixture(t *testing.T, target platform.Target) string {
 	return fixturebuild.Build(t, "tests/testdata/purego", target)
+}
+
+// buildStrippedFixture cross-compiles the pure-Go fixture for target, linked
+// as go-build links it by default.
+func buildStrippedFixture(t *testing.T, target platform.Target) string {
+	return fixturebuild.Build(t, "tests/testdata/purego", target, "-ldflags=-s -w")
 }
 
 // TestVerifyDirOnRealBinaries checks the module's verification, with the
@@ -34,11 +40,11 @@ func TestVerifyDirOnRealBinaries(t *testing.T) {
 		t.Run(tt.target, func(t *testing.T) {
 			t.Parallel()
 			target := platform.MustParse(tt.target)
-			dir := buildFixture(t, target)
-			if err := verifyDir(dir, target, target.IsLinux()); err != nil {
+			dir := buildStrippedFixture(t, target)
+			if err := verifyDir(dir, target, binaryRules{static: target.IsLinux(), stripped: true}); err != nil {
 				t.Fatalf("verifyDir(own target) = %v", err)
 			}
-			err := verifyDir(dir, platform.MustParse(tt.other), false)
+			err := verifyDir(dir, platform.MustParse(tt.other), binaryRules{})
 			errtest.Check(t, err, binverify.ErrMismatch, target.Executable("purego")+": "+tt.wantField)
 			if strings.Contains(err.Error(), filepath.Dir(dir)) {
 				t.Errorf("the error names the temporary path: %v", err)
@@ -53,10 +59,10 @@ func TestVerifyDirOnRealBinaries(t *testing.T) {
 func TestEveryTargetHasACompleteExpectation(t *testing.T) {
 	dir := buildFixture(t, platform.MustParse("amd64"))
 	freebsd := buildFixture(t, platform.MustParse("freebsd/amd64"))
-	errtest.Check(t, verifyDir(freebsd, platform.MustParse("amd64"), false), binverify.ErrMismatch, "OS ABI")
+	errtest.Check(t, verifyDir(freebsd, platform.MustParse("amd64"), binaryRules{}), binverify.ErrMismatch, "OS ABI")
 	for _, name := range platform.Supported() {
 		target := platform.MustParse(name)
-		err := verifyDir(dir, target, false)
+		err := verifyDir(dir, target, binaryRules{})
 		if errors.Is(err, binverify.ErrBadExpect) {
 			t.Errorf("%s: %v", name, err)
 		}
@@ -64,5 +70,24 @@ func TestEveryTargetHasACompleteExpectation(t *testing.T) {
 		if (err == nil) != (target.Name() == "amd64" || strings.HasPrefix(target.String(), "linux/amd64/")) {
 			t.Errorf("%s: verifying an amd64 binary gave %v", name, err)
 		}
+	}
+}
+
+// TestVerifyDirStripping checks verification rejects a binary with DWARF or
+// a symbol table, every format, unless stripping is off (--strip NONE), and
+// says how to keep them.
+func TestVerifyDirStripping(t *testing.T) {
+	for _, name := range []string{"amd64", "windows/amd64", "darwin/arm64"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			target := platform.MustParse(name)
+			dir := buildFixture(t, target)
+			if err := verifyDir(dir, target, binaryRules{}); err != nil {
+				t.Fatalf("verifyDir(not stripped) = %v", err)
+			}
+			err := verifyDir(dir, target, binaryRules{stripped: true})
+			errtest.Check(t, err, binverify.ErrMismatch, target.Executable("purego")+": stripping: want no DWARF and no symbol table, found DWARF sections")
+			errtest.Check(t, err, binverify.ErrMismatch, "use --strip NONE")
+		})
 	}
 }

@@ -31,6 +31,8 @@ type Tests struct {
 	RegistryImage string
 	// +private
 	CgoPlatforms []string
+	// +private
+	GoProxy string
 }
 
 // New configures the checks: the images they pull and the versions they use.
@@ -64,6 +66,10 @@ func New(
 	// linux/arm64; the pure-Go checks keep every platform.
 	// +default=["linux/amd64","linux/arm64","linux/arm/v7","linux/arm/v6","linux/ppc64le","linux/s390x"]
 	cgoPlatforms []string,
+	// Go module proxy the --module checks read a version's record from,
+	// to compare with what go-build made of it.
+	// +default="https://proxy.golang.org"
+	goProxy string,
 ) (*Tests, error) {
 	for i, p := range cgoPlatforms {
 		if !strings.HasPrefix(p, "linux/") {
@@ -74,7 +80,7 @@ func New(
 	return &Tests{
 		BuilderImage: builderImage, StripImage: stripImage, RunImage: runImage,
 		GoVersion: goVersion, LLVMVersion: llvmVersion, RegistryImage: registryImage,
-		CgoPlatforms: cgoPlatforms,
+		CgoPlatforms: cgoPlatforms, GoProxy: strings.TrimSuffix(goProxy, "/"),
 	}, nil
 }
 

@@ -470,3 +470,58 @@ func sortedKeys[V any](m map[string]V) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// moduleRelease is the published module the --module release check
+// releases: small, with a main package at its root.
+const moduleRelease = "github.com/rakyll/hey@v0.1.4"
+
+// ModuleReleaseTime checks a --module release is dated as the module proxy dates its version.
+//
+// It releases github.com/rakyll/hey@v0.1.4 for linux/amd64: every archive
+// entry and the SBOM must carry the Time of the proxy's .info record of
+// the version (read from --go-proxy), what a git checkout of the tag gives
+// as its commit time, not 1980-01-01; and the binary must be stripped.
+// +check
+func (m *Tests) ModuleReleaseTime(ctx context.Context) error {
+	path, version, _ := strings.Cut(moduleRelease, "@")
+	infoJSON, err := dag.HTTP(m.GoProxy + "/" + path + "/@v/" + version + ".info").Contents(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the proxy's record of %s: %w", moduleRelease, err)
+	}
+	var info struct{ Time time.Time }
+	if err := json.Unmarshal([]byte(infoJSON), &info); err != nil || info.Time.IsZero() {
+		return fmt.Errorf("the proxy's record of %s, %q, has no time: %v", moduleRelease, infoJSON, err)
+	}
+	dist := dag.GoBuild(dagger.GoBuildOpts{Module: moduleRelease, BuilderImage: m.BuilderImage, StripImage: m.StripImage, GoVersion: m.GoVersion}).
+		Release(dagger.GoBuildReleaseOpts{Platforms: []string{"linux/amd64"}})
+	files, err := exportRelease(ctx, dist)
+	if err != nil {
+		return err
+	}
+	want := info.Time.UTC()
+	const archive, sbom = "hey_0.1.4_linux_amd64.tar.gz", "hey_0.1.4_linux_amd64.sbom.spdx.json"
+	if _, ok := files[archive]; !ok {
+		return fmt.Errorf("the release holds %v, want %s", sortedKeys(files), archive)
+	}
+	entries, err := readArchive(files[archive], archive)
+	if err != nil {
+		return err
+	}
+	if _, ok := entries["hey"]; !ok {
+		return fmt.Errorf("%s holds %v, want hey", archive, sortedKeys(entries))
+	}
+	for name, e := range entries {
+		if !e.mtime.Equal(want) {
+			return fmt.Errorf("%s: %s has time %s, want the proxy's %s", archive, name, e.mtime.UTC().Format(time.RFC3339), want.Format(time.RFC3339))
+		}
+	}
+	var doc spdxDocument
+	if err := json.Unmarshal(files[sbom], &doc); err != nil {
+		return fmt.Errorf("%s: %w", sbom, err)
+	}
+	if created := want.Format("2006-01-02T15:04:05Z"); doc.CreationInfo.Created != created {
+		return fmt.Errorf("%s: created %q, want the proxy's %q", sbom, doc.CreationInfo.Created, created)
+	}
+	fmt.Printf("%s: %d entries at %s, the proxy's time of %s\n", archive, len(entries), want.Format(time.RFC3339), moduleRelease)
+	return checkStripped(archive+": hey", entries["hey"].data, true)
+}

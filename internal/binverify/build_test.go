@@ -209,7 +209,7 @@ func startBuilds() {
 		go tryBuild(tg.name, "pure", tg.pureEnv())
 	}
 	for key, args := range cgoBuilds {
-		if cgoSkipReason(key != "cgo-dynamic") == "" {
+		if cgoSkipReason(!strings.HasPrefix(key, "cgo-dynamic")) == "" {
 			go tryBuild(key, "cgo", cgoEnv, args...)
 		}
 	}
@@ -222,6 +222,9 @@ var (
 		"cgo-dynamic":    nil,
 		"cgo-static":     {"-ldflags=-linkmode external -extldflags -static"},
 		"cgo-static-pie": {"-buildmode=pie", "-ldflags=-linkmode external -extldflags -static-pie"},
+		// As go-build links them: -s -w (TestStrippedCgo).
+		"cgo-dynamic-s-w": {"-ldflags=-s -w"},
+		"cgo-static-s-w":  {"-ldflags=-s -w -linkmode external -extldflags -static"},
 	}
 )
 
@@ -249,7 +252,7 @@ func cgoSkipReason(static bool) string {
 // when this host cannot.
 func buildCgo(t testing.TB, key string) string {
 	t.Helper()
-	if why := cgoSkipReason(key != "cgo-dynamic"); why != "" {
+	if why := cgoSkipReason(!strings.HasPrefix(key, "cgo-dynamic")); why != "" {
 		t.Skip(why)
 	}
 	return goBuild(t, key, "cgo", cgoEnv, cgoBuilds[key]...)

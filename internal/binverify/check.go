@@ -25,12 +25,14 @@ const (
 	FieldByteOrder = "byte order"
 	FieldOSABI     = "OS ABI"
 	FieldLinking   = "linking"
+	FieldStripping = "stripping"
 )
 
 // MismatchError says how a binary differs from its target. Want and Got
 // name the constant and its short name, such as "EM_AARCH64 (aarch64)";
 // for a format mismatch Got describes the whole binary (Info.String), and
-// for linking it lists the interpreter and needed libraries.
+// for linking it lists the interpreter and needed libraries; for stripping
+// it names the DWARF sections and counts the symbols.
 type MismatchError struct {
 	File  string // the name given to Check
 	Field string // one of the Field* constants
@@ -47,7 +49,8 @@ func (e *MismatchError) Unwrap() error { return ErrMismatch }
 
 // Check reads the binary r, called name in errors, and compares it with
 // want: format, then machine, class and byte order (ELF), then linking
-// (ELF only; PE and Mach-O Go binaries are pure Go). The first difference
+// (ELF only; PE and Mach-O Go binaries are pure Go), then stripping (every
+// format) when want.Stripped is set. The first difference
 // is returned as a *MismatchError. Input that is not an executable gives an
 // error wrapping ErrUnknownFormat; every error names the file.
 func Check(name string, r io.ReaderAt, want Expect) error {
@@ -86,6 +89,9 @@ func Check(name string, r io.ReaderAt, want Expect) error {
 		if info.MachOCPU != want.MachOCPU {
 			return mismatch(FieldMachine, describeMachOCPU(want.MachOCPU), describeMachOCPU(info.MachOCPU))
 		}
+	}
+	if want.Stripped && !info.Stripped() {
+		return mismatch(FieldStripping, "no DWARF and no symbol table", info.debugData())
 	}
 	return nil
 }

@@ -1,7 +1,8 @@
 // Package binverify checks that a built binary is what its target platform
-// needs: the right executable format, machine, word size and byte order, and
-// static linking when it was asked for. It reads headers only and has no
-// Dagger dependency, so the rules are unit-tested on real Go binaries.
+// needs: the right executable format, machine, word size and byte order,
+// static linking when it was asked for, and no DWARF or symbol table when
+// it was to be stripped. It reads headers and section tables only and has
+// no Dagger dependency, so the rules are unit-tested on real Go binaries.
 package binverify
 
 import (
@@ -44,4 +45,8 @@ type Expect struct {
 	// interpreter and no needed shared libraries (static-pie qualifies).
 	// It is not checked for PE and Mach-O, whose Go binaries are pure Go.
 	Static bool
+
+	// Stripped asks for a binary without DWARF and without a symbol
+	// table, every format (strip.go says what each format may keep).
+	Stripped bool
 }

@@ -40,6 +40,10 @@ type Info struct {
 	// a static-pie binary counts as static. It is never set for PE or
 	// Mach-O.
 	Static bool
+
+	// Debug data and symbols, every format (see Stripped).
+	DWARF   []string // names of the DWARF sections, in file order
+	Symbols int      // symbols a strip removes: .symtab entries, COFF symbols, Mach-O defined and stab symbols
 }
 
 // Limits on what Inspect reads from a header-described size, so that junk
@@ -128,6 +132,7 @@ func inspectELF(r io.ReaderAt) (Info, error) {
 		}
 	}
 	info.Static = info.Interpreter == "" && len(info.Needed) == 0
+	info.DWARF, info.Symbols = elfDebugInfo(f)
 	return info, nil
 }
 
@@ -235,7 +240,9 @@ func inspectPE(r io.ReaderAt) (Info, error) {
 	if f.Characteristics&pe.IMAGE_FILE_EXECUTABLE_IMAGE == 0 {
 		return Info{}, fmt.Errorf("%w: PE file is not an executable image", ErrUnknownFormat)
 	}
-	return Info{Format: FormatPE, PEMachine: f.Machine}, nil
+	info := Info{Format: FormatPE, PEMachine: f.Machine}
+	info.DWARF, info.Symbols = peDebugInfo(f)
+	return info, nil
 }
 
 func inspectMachO(r io.ReaderAt) (Info, error) {
@@ -246,7 +253,9 @@ func inspectMachO(r io.ReaderAt) (Info, error) {
 	if f.Type != macho.TypeExec && f.Type != macho.TypeDylib && f.Type != macho.TypeBundle {
 		return Info{}, fmt.Errorf("%w: Mach-O file type %v is not an executable", ErrUnknownFormat, f.Type)
 	}
-	return Info{Format: FormatMachO, MachOCPU: f.Cpu}, nil
+	info := Info{Format: FormatMachO, MachOCPU: f.Cpu}
+	info.DWARF, info.Symbols = machoDebugInfo(f)
+	return info, nil
 }
 
 // String describes the binary compactly, in the manner of file(1):

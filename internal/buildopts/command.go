@@ -22,8 +22,8 @@ var stampSymbols = []struct {
 
 // LinkerFlags is the -ldflags value for the target goos/goarch: reproducible
 // (-buildid= empties the build ID, which otherwise hashes paths), stamped,
-// static when asked, then the user's flags last so they win, their templates
-// expanded with stamp.
+// stripped and static when asked, then the user's flags last so they win,
+// their templates expanded with stamp.
 func (o Options) LinkerFlags(stamp Stamp, goos, goarch string) string {
 	flags := []string{"-buildid="}
 	for _, s := range stampSymbols {
@@ -31,7 +31,7 @@ func (o Options) LinkerFlags(stamp Stamp, goos, goarch string) string {
 			flags = append(flags, "-X", quoteLdflag(s.symbol+"="+v))
 		}
 	}
-	flags = append(flags, o.staticLinkerFlags()...)
+	flags = append(flags, o.stripStaticFlags()...)
 	values := stamp.values(goos, goarch)
 	for _, t := range o.ldflagTemplates() {
 		flags = append(flags, t.Expand(values))
@@ -39,15 +39,19 @@ func (o Options) LinkerFlags(stamp Stamp, goos, goarch string) string {
 	return strings.Join(flags, " ")
 }
 
-// staticLinkerFlags are the linker flags between the stamp and the user's:
-// static linking when asked.
-func (o Options) staticLinkerFlags() []string {
+// stripStaticFlags are the linker flags between the stamp and the user's:
+// stripping, then static linking, when asked.
+func (o Options) stripStaticFlags() []string {
+	var flags []string
+	if o.Strip {
+		flags = append(flags, "-s", "-w")
+	}
 	if o.Cgo && o.Static {
 		// The external linker produces the binary when cgo is on: ask it
 		// for a static one.
-		return []string{"-linkmode=external", "-extldflags=-static"}
+		flags = append(flags, "-linkmode=external", "-extldflags=-static")
 	}
-	return nil
+	return flags
 }
 
 // quoteLdflag quotes a flag the way the go command splits -ldflags

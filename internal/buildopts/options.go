@@ -32,6 +32,11 @@ type Options struct {
 	// TargetPackages are distribution packages (C libraries) installed for the
 	// target architecture before a cgo build, like xx-apt install.
 	TargetPackages []string
+	// Strip links the binaries without a symbol table and DWARF (-s -w).
+	// Go's linker then writes neither, for ELF, PE and Mach-O alike, and
+	// passes -s on to the external linker of a cgo build, which drops the
+	// C objects' symbols and debug data as well.
+	Strip bool
 }
 
 var (

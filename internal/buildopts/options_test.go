@@ -67,11 +67,24 @@ func TestLinkerFlags(t *testing.T) {
 		{name: "static cgo links externally", opts: Options{Cgo: true, Static: true}, want: "-buildid= -linkmode=external -extldflags=-static"},
 		{name: "static pure Go needs nothing", opts: Options{Static: true}, want: "-buildid="},
 		{name: "user flags last", opts: Options{Ldflags: []string{"-s", "-w"}}, want: "-buildid= -s -w"},
+		{name: "stripped", opts: Options{Strip: true}, want: "-buildid= -s -w"},
+		{
+			name:  "stripped, stamped, static cgo and user flags",
+			opts:  Options{Strip: true, Cgo: true, Static: true, Ldflags: []string{"-w=false"}},
+			stamp: Stamp{Version: "v1"},
+			want:  "-buildid= -X main.version=v1 -s -w -linkmode=external -extldflags=-static -w=false",
+		},
 		{
 			name:  "templates expanded, the target's os and arch",
 			opts:  Options{Cgo: true, Static: true, Ldflags: []string{"-X example.com/v.Commit={{.ShortCommit}}", "-X example.com/v.V={{.Version}}-{{.Os}}-{{.Arch}}"}},
 			stamp: Stamp{Version: "v1.2.3", ShortRevision: "abc1234"},
 			want:  "-buildid= -X main.version=v1.2.3 -linkmode=external -extldflags=-static -X example.com/v.Commit=abc1234 -X example.com/v.V=1.2.3-linux-arm64",
+		},
+		{
+			name:  "stamp, then -s -w, then static, then the user's templates expanded",
+			opts:  Options{Strip: true, Cgo: true, Static: true, Ldflags: []string{"-X example.com/v.C={{.ShortCommit}}-{{.Os}}"}},
+			stamp: Stamp{Version: "v1", ShortRevision: "abc1234"},
+			want:  "-buildid= -X main.version=v1 -s -w -linkmode=external -extldflags=-static -X example.com/v.C=abc1234-linux",
 		},
 	}
 	for _, tt := range tests {

@@ -155,12 +155,12 @@ func TestBuildScriptStampsFromGit(t *testing.T) {
 		opts Options
 		want string // what the binary prints
 	}{
-		{"git describe", Options{Ldflags: []string{"-s"}}, git.Describe + " " + git.Revision + " 2025-01-02T01:04:05Z"},
+		{"git describe, stripped", Options{Strip: true}, git.Describe + " " + git.Revision + " 2025-01-02T01:04:05Z"},
 		{"set version with a space and a quote", Options{Version: "it's v2"}, "it's v2 " + git.Revision + " 2025-01-02T01:04:05Z"},
 		{"every field", Options{Ldflags: []string{fields}},
 			git.Describe + " " + git.Revision + " 2025-01-02T01:04:05Z " + fmt.Sprintf("%s|v1.2.3|%s|%s|%s|2025-01-02T01:04:05Z|2025-01-02T01:04:05Z|1735779845|%s|%s",
 				strings.TrimPrefix(git.Describe, "v"), git.Revision, git.Revision, git.Short, runtime.GOOS, runtime.GOARCH)},
-		{"version template", Options{Version: "{{.Tag}}+{{.ShortCommit}}", Ldflags: []string{"-X 'main.fields={{.Version}} $HOME \\`x`'"}},
+		{"version template, stripped", Options{Strip: true, Version: "{{.Tag}}+{{.ShortCommit}}", Ldflags: []string{"-X 'main.fields={{.Version}} $HOME \\`x`'"}},
 			"v1.2.3+" + git.Short + " " + git.Revision + " 2025-01-02T01:04:05Z 1.2.3+" + git.Short + " $HOME \\`x`"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -181,7 +181,7 @@ func TestBuildScriptKnownStamp(t *testing.T) {
 	src, run := stampFixture(t, false)
 	known := Stamp{Tag: "v1.11.3", Revision: "a7ed346585e30b99317d36e4d007b7b19a228ea5", ShortRevision: "a7ed346",
 		Date: "2024-04-26T19:08:47Z", Time: "1714158527"}
-	opts := Options{Ldflags: []string{"-X main.fields=" + allFields}}
+	opts := Options{Strip: true, Ldflags: []string{"-X main.fields=" + allFields}}
 	stamp := opts.Stamp(GitStamp{}, known)
 	if stamp.Version != "v1.11.3" {
 		t.Fatalf("a module's version is %q, want its tag", stamp.Version)
@@ -331,7 +331,8 @@ func TestStampScriptPartialSource(t *testing.T) {
 }
 
 // compareScriptBuild builds src with GoBuild and stamp, and with the build
-// script and known, checks the binaries are the same and returns what the
+// script and known, checks the binaries are the same, stripped of their
+// symbol table and DWARF exactly when opts.Strip, and returns what the
 // binary prints.
 func compareScriptBuild(t *testing.T, src string, run func(...string) string, opts Options, stamp, known Stamp, vcs bool) string {
 	t.Helper()
@@ -350,5 +351,27 @@ func compareScriptBuild(t *testing.T, src string, run func(...string) string, op
 		t.Fatalf("the script's binary differs from GoBuild's with %+v; it prints %q, GoBuild's %q",
 			stamp, run(filepath.Join(got, "stamped")), run(filepath.Join(want, "stamped")))
 	}
+	if runtime.GOOS == "linux" {
+		if symbols := elfSymbolData(t, filepath.Join(got, "stamped")); (len(symbols) == 0) != opts.Strip {
+			t.Fatalf("Strip is %v, and the binary's symbol table and DWARF sections are %q", opts.Strip, symbols)
+		}
+	}
 	return run(filepath.Join(got, "stamped"))
+}
+
+// elfSymbolData names the ELF binary's symbol table and DWARF sections.
+func elfSymbolData(t *testing.T, path string) []string {
+	t.Helper()
+	f, err := elf.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var names []string
+	for _, sec := range f.Sections {
+		if sec.Type == elf.SHT_SYMTAB || strings.HasPrefix(sec.Name, ".debug_") || strings.HasPrefix(sec.Name, ".zdebug_") {
+			names = append(names, sec.Name)
+		}
+	}
+	return names
 }

@@ -49,9 +49,9 @@ func (o Options) BuildScript(targets []Target, known Stamp, maxParallel int) []s
 	for _, s := range stampSymbols {
 		fmt.Fprintf(&xflags, `$(xflag %s "$%s")`, s.symbol, s.shellVar)
 	}
-	static := ""
-	if flags := o.staticLinkerFlags(); len(flags) > 0 {
-		static = shellQuote(" " + strings.Join(flags, " "))
+	stripStatic := ""
+	if flags := o.stripStaticFlags(); len(flags) > 0 {
+		stripStatic = shellQuote(" " + strings.Join(flags, " "))
 	}
 	version := `$describe`
 	if t := o.versionTemplate(); t != nil {
@@ -105,7 +105,7 @@ xflag() {
 	*) printf ' -X %s=%s' "$1" "$2" ;;
 	esac
 }
-stampflags="-buildid=` + xflags.String() + `"` + static + `
+stampflags="-buildid=` + xflags.String() + `"` + stripStatic + `
 # build DIR NOMAIN lists the main packages and builds them into DIR.
 build() {
 	pkgs=$(` + shellWords(o.ListMainPackages()) + `) || return 1

@@ -12,15 +12,16 @@ import (
 )
 
 // Build compiles the pure-Go main package in dir for target, with the
-// target environment go-build applies and cgo off, into a fresh directory
-// it returns. Without a go command the test is skipped.
-func Build(t testing.TB, dir string, target platform.Target) string {
+// target environment go-build applies, cgo off and args added to the go
+// build command line (such as "-ldflags=-s -w"), into a fresh directory it
+// returns. Without a go command the test is skipped.
+func Build(t testing.TB, dir string, target platform.Target, args ...string) string {
 	t.Helper()
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("no go command on PATH")
 	}
 	out := t.TempDir()
-	cmd := exec.Command("go", "build", "-trimpath", "-o", out+"/", ".")
+	cmd := exec.Command("go", append(append([]string{"build", "-trimpath", "-o", out + "/"}, args...), ".")...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), append(target.GoEnv(), "CGO_ENABLED=0", "GOFLAGS=", "GOWORK=off")...)
 	if msg, err := cmd.CombinedOutput(); err != nil {

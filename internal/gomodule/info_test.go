@@ -1,6 +1,8 @@
 package gomodule
 
 import (
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -53,5 +55,28 @@ func TestInfoScript(t *testing.T) {
 	want := "(cd / && GOFLAGS=-mod=mod GOWORK=off go list -m -json 'github.com/coredns/coredns@v1.11.3' > '/module-info.json')\n"
 	if got != want {
 		t.Fatalf("InfoScript() = %q, want %q", got, want)
+	}
+}
+
+// TestParseInfoOfTheGoCommand parses what the real go command prints for
+// one of this module's own requirements, read from the local module cache
+// (GOPROXY=off), skipping when the cache does not have it: the version's
+// time is what dates a --module's release files.
+func TestParseInfoOfTheGoCommand(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command on PATH")
+	}
+	cmd := exec.Command("go", "list", "-m", "-json", "golang.org/x/mod")
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Skipf("go list -m -json golang.org/x/mod: %v", err)
+	}
+	info, err := ParseInfo(out)
+	if err != nil {
+		t.Fatalf("ParseInfo: %v\n%s", err, out)
+	}
+	if !strings.HasPrefix(info.Version, "v") || info.Time.IsZero() || info.Time.Year() < 2018 {
+		t.Errorf("the record of golang.org/x/mod is %+v, want its version and time\n%s", info, out)
 	}
 }

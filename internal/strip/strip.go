@@ -1,8 +1,25 @@
-// Package strip decides where a binary is stripped and gives the commands
-// that do it. Stripping in a container of the target platform (TARGET, the
-// default) uses the target's own binutils, like the strip stage of Rancher's
-// image builds; NATIVE uses llvm-strip on the build platform and needs no
-// emulation.
+// Package strip decides how a binary is stripped of its symbol table and
+// DWARF, and gives the commands of the strip step.
+//
+// Every mode but NONE links with -s -w (buildopts.Options.Strip): Go's
+// linker then writes no symbol table and no DWARF, in ELF, PE and Mach-O
+// alike, and passes -s on to the external linker of a cgo build. For a
+// pure-Go binary that is the whole strip: a strip tool run afterwards
+// finds nothing more to remove (GNU strip only moves the ELF section
+// headers; llvm-strip would even leave DWARF in a PE file, see
+// binverify), so no strip step runs and TARGET and NATIVE give the same
+// binary.
+//
+// A cgo binary comes out of the C toolchain's linker, and is stripped
+// once more by a strip step after the link, the one place the mode
+// chooses where: in a container of the target platform with the target's
+// own binutils (TARGET, the default, like the strip stage of Rancher's
+// image builds) or with llvm-strip on the build platform (NATIVE, no
+// emulation). Verification checks the result either way. Go passes -s on
+// to the external linker, so the strip step finds little left: on the
+// checks' cgo fixture for linux/arm64 (clang and lld) the link leaves no
+// DWARF and no .symtab, and the target's strip only rewrites the section
+// name table (8 bytes smaller).
 package strip
 
 import (
@@ -25,6 +42,20 @@ const (
 // (debian:trixie-slim): TARGET stripping needs an image of the target
 // platform, and Debian publishes one for the ports of that release.
 const DefaultImageSuite = "trixie"
+
+// AtLink says whether the link strips (go build -ldflags "-s -w"): in
+// every mode but NONE.
+func AtLink(m Mode) bool { return m != None }
+
+// Step is the strip step that runs after the link of t's binaries: None
+// for pure Go (the link stripped them) and with NONE, else the mode that
+// runs for t (Resolve).
+func Step(m Mode, t platform.Target, cgo, defaultImage bool) Mode {
+	if !cgo {
+		return None
+	}
+	return Resolve(m, t, defaultImage)
+}
 
 // Resolve turns the requested mode into the one that runs for t. A target
 // with no image to strip in (non-Linux targets, or architectures the default

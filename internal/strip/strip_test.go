@@ -36,6 +36,40 @@ func TestResolve(t *testing.T) {
 	}
 }
 
+func TestAtLinkAndStep(t *testing.T) {
+	for _, m := range []Mode{Target, Native} {
+		if !AtLink(m) {
+			t.Errorf("AtLink(%s) = false, want the link to strip", m)
+		}
+	}
+	if AtLink(None) {
+		t.Error("AtLink(NONE) = true")
+	}
+	tests := []struct {
+		mode   Mode
+		target string
+		cgo    bool
+		want   Mode
+	}{
+		// Pure Go: the link's -s -w is the whole strip, every format.
+		{Target, "arm64", false, None},
+		{Native, "arm64", false, None},
+		{Target, "windows/amd64", false, None},
+		{Target, "darwin/arm64", false, None},
+		{None, "arm64", false, None},
+		// cgo: a strip step after the C toolchain's link, where the mode says.
+		{Target, "arm64", true, Target},
+		{Target, "mips64le", true, Native},
+		{Native, "arm64", true, Native},
+		{None, "arm64", true, None},
+	}
+	for _, tt := range tests {
+		if got := Step(tt.mode, platform.MustParse(tt.target), tt.cgo, true); got != tt.want {
+			t.Errorf("Step(%s, %s, cgo=%v) = %s, want %s", tt.mode, tt.target, tt.cgo, got, tt.want)
+		}
+	}
+}
+
 func TestCommandStripsEveryFile(t *testing.T) {
 	dir := t.TempDir()
 	for _, name := range []string{"a", "b c"} {
