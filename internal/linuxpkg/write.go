@@ -22,9 +22,6 @@ import (
 // differs between machines and runs.
 const buildHost = "go-build"
 
-// sbomTool is the creator package SBOMs name, as release's do.
-const sbomTool = "go-build"
-
 // Write writes every package of plan, and its SBOM when planned, into
 // dist. built are the release's platforms' verified binaries; each
 // package holds its platform's, in BinDir, mode 0755. Every timestamp in
@@ -109,7 +106,7 @@ func Info(plan Plan, o Output, b release.Built, meta Metadata, mtime time.Time) 
 // writeSBOM writes the SPDX document of b's binaries as installed, in
 // BinDir, created at mtime.
 func writeSBOM(file string, b release.Built, mtime time.Time) error {
-	in := sbom.Input{Created: mtime, Tool: sbomTool}
+	var bins []sbom.Binary
 	for _, name := range b.Binaries {
 		bin, err := sbom.FromFile(filepath.Join(b.Dir, name))
 		if err != nil {
@@ -117,15 +114,7 @@ func writeSBOM(file string, b release.Built, mtime time.Time) error {
 		}
 		bin.Name = path.Join(BinDir, name)
 		bin.CPackages = b.CPackages
-		in.Binaries = append(in.Binaries, bin)
+		bins = append(bins, bin)
 	}
-	doc, err := sbom.Generate(in)
-	if err != nil {
-		return err
-	}
-	data, err := doc.JSON()
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(file, data, 0o644)
+	return release.WriteSBOM(file, bins, mtime)
 }

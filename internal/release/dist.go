@@ -69,16 +69,23 @@ func WriteBinarySBOMs(built []Built, mtime time.Time) error {
 // writeSBOM writes the SPDX document of the binaries at paths, created at
 // the source time.
 func writeSBOM(file string, paths []string, cPackages []spdx.CPackage, created time.Time) error {
-	in := spdx.Input{Created: created, Tool: sbomTool}
+	var bins []spdx.Binary
 	for _, p := range paths {
 		bin, err := spdx.FromFile(p)
 		if err != nil {
 			return err
 		}
 		bin.CPackages = cPackages
-		in.Binaries = append(in.Binaries, bin)
+		bins = append(bins, bin)
 	}
-	doc, err := spdx.Generate(in)
+	return WriteSBOM(file, bins, created)
+}
+
+// WriteSBOM writes the SPDX SBOM of bins to file, created at created, named
+// as made by go-build: every SBOM of a release (archives', packages') is
+// written by it.
+func WriteSBOM(file string, bins []spdx.Binary, created time.Time) error {
+	doc, err := spdx.Generate(spdx.Input{Created: created, Tool: sbomTool, Binaries: bins})
 	if err != nil {
 		return err
 	}
