@@ -76,11 +76,3 @@ func (m *GoBuild) pushCredentials(ctx context.Context, registry, username string
 	}
 	return cred, source, err
 }
-
-// checkCredentials wants a user name and a password together, or neither.
-func checkCredentials(username string, password *dagger.Secret) error {
-	if (username == "") != (password == nil) {
-		return fmt.Errorf("registry credentials: give --username and --password together (got only one)")
-	}
-	return nil
-}

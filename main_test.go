@@ -217,15 +217,6 @@ func TestWithRegistryAuth(t *testing.T) {
 	}
 }
 
-func TestCredentials(t *testing.T) {
-	if err := checkCredentials("", nil); err != nil {
-		t.Errorf("no credentials: %v", err)
-	}
-	if err := checkCredentials("me", nil); err == nil || !strings.Contains(err.Error(), "--password") {
-		t.Errorf("user without password: %v", err)
-	}
-}
-
 func TestWithRuntimeRejectsBadOptions(t *testing.T) {
 	_, err := config().WithRuntime("scratch", nil, nil, nil, "", "", nil, []string{"novalue"}, nil, "")
 	errtest.Check(t, err, nil, "novalue")
@@ -261,17 +252,19 @@ func TestPublishToolchainErrors(t *testing.T) {
 		image     string
 		platforms []string
 		username  string
+		stall     string
 		wantErr   string
 	}{
-		{"repository with a tag", "registry.example/go-build:1.0", []string{"amd64"}, "", "give the repository alone"},
-		{"unknown architecture", "registry.example/go-build", []string{"amd64", "sparc64"}, "", "sparc64"},
-		{"windows toolchain", "registry.example/go-build", []string{"windows/amd64"}, "", "Linux containers"},
-		{"duplicate platform", "registry.example/go-build", []string{"arm64", "aarch64"}, "", "duplicate"},
-		{"user without password", "registry.example/go-build", []string{"amd64"}, "me", "--password"},
+		{"repository with a tag", "registry.example/go-build:1.0", []string{"amd64"}, "", "60s", "give the repository alone"},
+		{"unknown architecture", "registry.example/go-build", []string{"amd64", "sparc64"}, "", "60s", "sparc64"},
+		{"windows toolchain", "registry.example/go-build", []string{"windows/amd64"}, "", "60s", "Linux containers"},
+		{"duplicate platform", "registry.example/go-build", []string{"arm64", "aarch64"}, "", "60s", "duplicate"},
+		{"user without password", "registry.example/go-build", []string{"amd64"}, "me", "60s", "--password"},
+		{"bad stall timeout", "registry.example/go-build", []string{"amd64"}, "", "forever", `stall timeout "forever"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := config().PublishToolchain(ctx, tt.image, tt.platforms, nil, tt.username, nil, nil)
+			_, err := config().PublishToolchain(ctx, tt.image, tt.platforms, nil, tt.username, nil, nil, false, nil, tt.stall)
 			errtest.Check(t, err, nil, tt.wantErr)
 		})
 	}

@@ -15,7 +15,6 @@ import (
 	"dagger/go-build/internal/dagger"
 	"dagger/go-build/internal/imagecfg"
 	"dagger/go-build/internal/platform"
-	"dagger/go-build/internal/registrypush"
 )
 
 const (
@@ -205,10 +204,6 @@ func (m *GoBuild) Publish(
 	if err := m.requireSource("publish"); err != nil {
 		return "", err
 	}
-	stall, err := parseStallTimeout(stallTimeout)
-	if err != nil {
-		return "", err
-	}
 	ref, err := imagecfg.ParseReference(image)
 	if err != nil {
 		return "", err
@@ -234,7 +229,7 @@ func (m *GoBuild) Publish(
 	}
 	// Credentials are checked before the build: a helper-only docker
 	// config or a half given --username fails at once.
-	cred, from, err := m.pushCredentials(ctx, ref.Registry(), username, password, dockerConfig)
+	to, err := m.newLayoutPush(ctx, ref.Registry(), username, password, dockerConfig, insecure, registryService, stallTimeout)
 	if err != nil {
 		return "", err
 	}
@@ -245,31 +240,21 @@ func (m *GoBuild) Publish(
 	if err := errors.Join(err, keyChecked()); err != nil {
 		return "", err
 	}
-	to := registrypush.Options{Auth: cred.AuthConfig(), From: from.String(), Insecure: insecure, StallTimeout: stall, Logf: logStderr}
-	if registryService != nil {
-		if to.Endpoint, err = serviceEndpoint(ctx, registryService); err != nil {
-			return "", err
-		}
+	signed, err := m.Signing.signedDigests(layout)
+	if err != nil {
+		return "", err
 	}
 	layoutDir := filepath.Join(dir, "layout")
 	if err := layout.WriteDir(layoutDir); err != nil {
 		return "", err
 	}
 	// Push's errors name the reference.
-	var dgst string
-	if m.Signing != nil {
-		dgst, err = m.Signing.pushSigned(ctx, layout, layoutDir, refs, ref.Name, to, cred, registryService)
-	} else {
-		dgst, err = registrypush.Push(ctx, layoutDir, refs, to)
-	}
+	pushed := refTags(refs)
+	dgst, err := m.push(ctx, to, layoutDir, ref.Name, pushed, signed)
 	if err != nil {
 		return "", err
 	}
-	var out strings.Builder
-	for _, r := range refs {
-		fmt.Fprintf(&out, "%s@%s\n", r, dgst)
-	}
-	return out.String(), nil
+	return printPushed(pushed, dgst), nil
 }
 
 // RuntimeImage is the configuration of the images binaries are published in,

@@ -10,7 +10,6 @@ import (
 
 	"dagger/go-build/internal/dagger"
 	"dagger/go-build/internal/ocilayout"
-	"dagger/go-build/internal/registryauth"
 	"dagger/go-build/internal/registrypush"
 	"dagger/go-build/internal/signing"
 )
@@ -191,84 +190,60 @@ func (s *Signing) signImages(ctx context.Context, images []string, to signTarget
 	return nil
 }
 
-// pushSigned pushes the layout's image by digest, untagged; has cosign sign
-// it (and, with Attestations, its attestation manifests); then pushes it
-// under refs. A failed signature leaves no tag moved: the untagged image
-// is left to the registry's garbage collection.
-func (s *Signing) pushSigned(ctx context.Context, layout *ocilayout.Layout, layoutDir string, refs []string, name string, to registrypush.Options, cred registryauth.Credential, service *dagger.Service) (string, error) {
-	roots, err := layout.Manifests()
-	if err != nil {
+// pushSigned pushes the images signed names (manifest digests of the
+// layout, its root first) by digest, untagged; has cosign sign them; then
+// writes the tags. A failed signature leaves no tag moved: the untagged
+// images are left to the registry's garbage collection.
+func (s *Signing) pushSigned(ctx context.Context, p *layoutPush, layoutDir, name string, tags []registrypush.Tag, signed []string) (string, error) {
+	byDigest := make([]registrypush.Tag, len(signed))
+	for i, d := range signed {
+		byDigest[i] = registrypush.Tag{Ref: name + "@" + d, Digest: d}
+	}
+	if _, err := registrypush.PushTags(ctx, layoutDir, byDigest, p.opts); err != nil {
 		return "", err
 	}
-	if len(roots) != 1 {
-		return "", fmt.Errorf("signing: the image layout lists %d images, want 1", len(roots))
+	target := signTarget{host: registryOf(name), plainHTTP: p.opts.Insecure}
+	if p.opts.Endpoint != "" {
+		target = serviceTarget(p.service, p.opts.Endpoint)
 	}
-	digest := roots[0].Digest.String()
-	if _, err := registrypush.Push(ctx, layoutDir, []string{name + "@" + digest}, to); err != nil {
-		return "", err
-	}
-	target := signTarget{host: registryOf(name), plainHTTP: to.Insecure}
-	if to.Endpoint != "" {
-		target = serviceTarget(service, to.Endpoint)
-	}
-	target.login = signing.Login{Username: cred.Username, Password: cred.Password, IdentityToken: cred.IdentityToken, RegistryToken: cred.RegistryToken}
+	target.login = signing.Login{Username: p.cred.Username, Password: p.cred.Password, IdentityToken: p.cred.IdentityToken, RegistryToken: p.cred.RegistryToken}
 	repo := target.host + strings.TrimPrefix(name, registryOf(name))
-	images := []string{repo + "@" + digest}
-	if s.Attestations {
-		index, err := layout.Blob(digest)
-		if err != nil {
-			return "", err
-		}
-		attestations, err := signing.AttestationDigests(index)
-		if err != nil {
-			return "", err
-		}
-		for _, d := range attestations {
-			images = append(images, repo+"@"+d)
-		}
+	images := make([]string, len(signed))
+	for i, d := range signed {
+		images[i] = repo + "@" + d
 	}
 	if err := s.signImages(ctx, images, target); err != nil {
 		return "", fmt.Errorf("%w (the image was pushed by digest only; no tag was moved)", err)
 	}
-	return registrypush.Push(ctx, layoutDir, refs, to)
+	return registrypush.PushTags(ctx, layoutDir, tags, p.opts)
 }
 
-// signPushed has cosign sign images the engine pushed, as it printed them
-// (repository:tag@digest), each once.
-func (s *Signing) signPushed(ctx context.Context, pushed []string, registry, username string, password *dagger.Secret, service *dagger.Service) error {
-	var images []string
-	seen := map[string]bool{}
-	for _, p := range pushed {
-		img, err := signing.ByDigest(p)
-		if err != nil {
-			return err
-		}
-		if !seen[img] {
-			seen[img] = true
-			images = append(images, img)
-		}
+// signedDigests are the manifests of the layout to sign: its root and,
+// with Attestations, its attestation manifests. A nil s signs none.
+func (s *Signing) signedDigests(layout *ocilayout.Layout) ([]string, error) {
+	if s == nil {
+		return nil, nil
 	}
-	target := signTarget{host: registry}
-	if service != nil {
-		// The service under a name of its own at the port the push used:
-		// the repository's host name may be one the container resolves
-		// itself (localhost).
-		target = serviceTarget(service, registry)
-		for i, img := range images {
-			images[i] = target.host + strings.TrimPrefix(img, registry)
-		}
+	roots, err := layout.Manifests()
+	if err != nil {
+		return nil, err
 	}
-	if username != "" {
-		plaintext, err := password.Plaintext(ctx)
-		if err != nil {
-			return fmt.Errorf("reading --password: %w", err)
-		}
-		target.login = signing.Login{Username: username, Password: plaintext}
+	if len(roots) != 1 {
+		return nil, fmt.Errorf("signing: the image layout lists %d images, want 1", len(roots))
 	}
-	if err := s.signImages(ctx, images, target); err != nil {
-		return fmt.Errorf("%w (the images are pushed, unsigned)", err)
+	digests := []string{roots[0].Digest.String()}
+	if !s.Attestations {
+		return digests, nil
 	}
-	return nil
+	index, err := layout.Blob(digests[0])
+	if err != nil {
+		return nil, err
+	}
+	attestations, err := signing.AttestationDigests(index)
+	if err != nil {
+		return nil, err
+	}
+	return append(digests, attestations...), nil
 }
 
 // signChecksums has cosign sign-blob the checksums file in the directory

@@ -4,14 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"golang.org/x/sync/errgroup"
 
 	"dagger/go-build/internal/dagger"
 	"dagger/go-build/internal/imagecfg"
+	"dagger/go-build/internal/ocilayout"
 	"dagger/go-build/internal/pkgscript"
 	"dagger/go-build/internal/platform"
+	"dagger/go-build/internal/registrypush"
 	"dagger/go-build/internal/toolchainver"
 )
 
@@ -113,11 +117,13 @@ func (m *GoBuild) ToolchainImage(
 
 // PublishToolchain pushes the toolchain for every platform under its tag.
 //
-// Every platform is built concurrently and checked, and only then is one
-// image per architecture pushed as <tag>-<arch> and the multi-arch
-// manifest list at <tag>. It prints the references with their digests.
-// After with-signing-key, cosign signs every image pushed, once all are
-// pushed (the engine's push moves the tags itself).
+// Every platform is built concurrently and checked, and only then is
+// anything pushed: one image per architecture as <tag>-<arch> and the
+// multi-arch manifest list at <tag>, each tag written once every blob and
+// manifest is in, with transient registry failures retried as for publish.
+// It prints the references with their digests. After with-signing-key,
+// cosign signs the manifest list and every per-architecture image before
+// any tag moves.
 // +cache="never"
 func (m *GoBuild) PublishToolchain(
 	ctx context.Context,
@@ -131,25 +137,37 @@ func (m *GoBuild) PublishToolchain(
 	// golang.org/x/tools/cmd/goimports@v0.30.0). Default: none.
 	// +optional
 	tools []string,
-	// Registry user name, with --password. Default: none, an anonymous
-	// push.
+	// Registry user name, with --password. Default: none.
 	// +optional
 	username string,
 	// Registry password or token, with --username, e.g. env:REGISTRY_TOKEN.
 	// Default: none.
 	// +optional
 	password *dagger.Secret,
-	// Registry to push through, as a service bound to the repository's
-	// host name, e.g. tcp://localhost:5000. Default: none, the push goes
-	// to the repository's host.
+	// The caller's Docker config.json (e.g. file:$HOME/.docker/config.json),
+	// as for publish. Default: none; with no credentials at all the push
+	// is anonymous.
+	// +optional
+	dockerConfig *dagger.Secret,
+	// Allow plain HTTP to the registry (a registry without TLS).
+	// +optional
+	insecure bool,
+	// Registry to push to instead of the repository's host, as a service,
+	// over plain HTTP, e.g. tcp://localhost:5000. Default: none, the push
+	// goes to the repository's host.
 	// +optional
 	registryService *dagger.Service,
+	// How long a registry request may make no progress before it is cut
+	// and tried again, as a Go duration, e.g. 2m.
+	// +default="60s"
+	stallTimeout string,
 ) (string, error) {
 	repo, err := imagecfg.ParseRepository(image)
 	if err != nil {
 		return "", err
 	}
-	if err := checkCredentials(username, password); err != nil {
+	to, err := m.newLayoutPush(ctx, repo.Registry(), username, password, dockerConfig, insecure, registryService, stallTimeout)
+	if err != nil {
 		return "", err
 	}
 	// The signing key is opened while the toolchains build.
@@ -158,47 +176,95 @@ func (m *GoBuild) PublishToolchain(
 	if err := errors.Join(err, keyChecked()); err != nil {
 		return "", err
 	}
-	var refs []string
-	push := func(tag string, variants []*dagger.Container) error {
-		ref, err := repo.WithTag(tag)
-		if err != nil {
-			return err
-		}
-		pushed, err := enginePush(ctx, ref, variants, username, password, registryService)
-		refs = append(refs, pushed)
-		return err
-	}
-	// Per-architecture images first, then the manifest list over all.
-	for i, t := range set.targets {
-		if err := push(toolchainver.ArchTag(set.tag, t.Name()), set.containers[i:i+1]); err != nil {
-			return "", err
-		}
-	}
-	if err := push(set.tag, set.containers); err != nil {
+	dir, err := os.MkdirTemp(".", "toolchain-")
+	if err != nil {
 		return "", err
 	}
-	if m.Signing != nil {
-		if err := m.Signing.signPushed(ctx, refs, repo.Registry(), username, password, registryService); err != nil {
-			return "", err
-		}
+	defer os.RemoveAll(dir)
+	layoutDir := filepath.Join(dir, "layout")
+	if err := exportLayout(ctx, set.containers, dir, layoutDir); err != nil {
+		return "", err
 	}
-	return strings.Join(refs, "\n") + "\n", nil
+	images, err := ocilayout.Images(layoutDir)
+	if err != nil {
+		return "", err
+	}
+	tags, signed, err := set.pushTags(repo, images)
+	if err != nil {
+		return "", err
+	}
+	dgst, err := m.push(ctx, to, layoutDir, repo.Name, tags, signed)
+	if err != nil {
+		return "", err
+	}
+	return printPushed(tags, dgst), nil
 }
 
-// enginePush has the engine push the platform variants as ref, and returns
-// the reference with its digest. The toolchain is pushed this way, not as a
-// reproducible layout like application images: it is gigabytes, and built
-// from apt packages that change anyway.
-func enginePush(ctx context.Context, ref imagecfg.Reference, variants []*dagger.Container, username string, password *dagger.Secret, service *dagger.Service) (string, error) {
-	ctr := dag.Container()
-	if username != "" {
-		ctr = ctr.WithRegistryAuth(ref.Registry(), username, password)
-	}
-	pushed, err := ctr.Publish(ctx, ref.String(), dagger.ContainerPublishOpts{PlatformVariants: variants, RegistryService: service})
+// exportLayout has the engine assemble the containers into one image and
+// writes its layout into layoutDir, one file at a time: the toolchain is
+// gigabytes. The engine's tarball goes to dir and is removed once read.
+// The toolchain is pushed as the engine assembles it, not made
+// reproducible like application images: it is built from apt packages
+// that change anyway.
+func exportLayout(ctx context.Context, variants []*dagger.Container, dir, layoutDir string) error {
+	tarball, err := filepath.Abs(filepath.Join(dir, "engine.tar"))
 	if err != nil {
-		return "", fmt.Errorf("publishing %s: %w", ref, err)
+		return err
 	}
-	return pushed, nil
+	if _, err := dag.Container().AsTarball(dagger.ContainerAsTarballOpts{PlatformVariants: variants}).Export(ctx, tarball); err != nil {
+		return fmt.Errorf("assembling the image: %w", err)
+	}
+	defer os.Remove(tarball)
+	f, err := os.Open(tarball)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := ocilayout.ExtractTar(f, layoutDir); err != nil {
+		return fmt.Errorf("reading the assembled image: %w", err)
+	}
+	return nil
+}
+
+// pushTags are the toolchain's tags, <tag>-<arch> naming each platform's
+// image and <tag> the root, and the images to sign: the root, then each
+// platform's. A single platform's layout is one image, named by both.
+func (s *toolchainSet) pushTags(repo imagecfg.Reference, images ocilayout.DirImages) ([]registrypush.Tag, []string, error) {
+	var tags []registrypush.Tag
+	signed := []string{images.Root.Digest.String()}
+	for _, t := range s.targets {
+		ref, err := repo.WithTag(toolchainver.ArchTag(s.tag, t.Name()))
+		if err != nil {
+			return nil, nil, err
+		}
+		digest, err := platformImage(images, t)
+		if err != nil {
+			return nil, nil, err
+		}
+		tags = append(tags, registrypush.Tag{Ref: ref.String(), Digest: digest})
+		if digest != signed[0] {
+			signed = append(signed, digest)
+		}
+	}
+	ref, err := repo.WithTag(s.tag)
+	if err != nil {
+		return nil, nil, err
+	}
+	return append(tags, registrypush.Tag{Ref: ref.String()}), signed, nil
+}
+
+// platformImage is the digest of t's image in images.
+func platformImage(images ocilayout.DirImages, t platform.Target) (string, error) {
+	if len(images.Platforms) == 0 {
+		return images.Root.Digest.String(), nil
+	}
+	for _, desc := range images.Platforms {
+		p := desc.Platform
+		if p.OS == t.OS && p.Architecture == t.Architecture && p.Variant == t.Variant {
+			return desc.Digest.String(), nil
+		}
+	}
+	return "", fmt.Errorf("the assembled toolchain has no image for %s", t)
 }
 
 // toolchainSet is the toolchains of several platforms, all built and checked.

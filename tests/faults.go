@@ -151,11 +151,14 @@ func publishThrough(ctx context.Context, gb *dagger.GoBuild, proxy *dagger.Servi
 	if err != nil {
 		return "", err
 	}
-	ref, dgst, ok := strings.Cut(strings.TrimSpace(out), "@")
-	if !ok || ref != faultRepository+repo+":"+tag || !strings.HasPrefix(dgst, "sha256:") {
-		return "", fmt.Errorf("publish printed %q, want %s:%s@sha256:…", out, faultRepository+repo, tag)
+	digests, err := pushedDigests(out, faultRepository+repo)
+	if err != nil {
+		return "", err
 	}
-	return dgst, nil
+	if dgst, ok := digests[tag]; ok && len(digests) == 1 {
+		return dgst, nil
+	}
+	return "", fmt.Errorf("publish printed %q, want %s:%s@sha256:…", out, faultRepository+repo, tag)
 }
 
 // tagDigest is the digest repo:tag names in the registry, "" if none.

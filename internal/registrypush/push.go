@@ -69,50 +69,78 @@ func Push(ctx context.Context, dir string, refs []string, opts Options) (string,
 	if len(refs) == 0 {
 		return "", fmt.Errorf("%w: no reference to push to", ErrPush)
 	}
+	tags := make([]Tag, len(refs))
+	for i, ref := range refs {
+		tags[i] = Tag{Ref: ref}
+	}
+	return PushTags(ctx, dir, tags, opts)
+}
+
+// Tag is a reference to push and the image of the layout it is to name.
+type Tag struct {
+	// Ref is the reference, repository:tag (or repository@digest).
+	Ref string
+	// Digest is the image's manifest digest: the layout's root or an
+	// image its root index lists, e.g. one platform's. Empty is the root.
+	Digest string
+}
+
+// PushTags pushes images of the layout in dir, each under its tags, as
+// Push does one: every tag is checked first, then the content of every
+// image goes in by digest, and only then are the tags written, in their
+// order. It returns the root's digest.
+func PushTags(ctx context.Context, dir string, tags []Tag, opts Options) (string, error) {
+	if len(tags) == 0 {
+		return "", fmt.Errorf("%w: no reference to push to", ErrPush)
+	}
 	if opts.Retry.Tries < 0 || opts.StallTimeout < 0 {
 		return "", fmt.Errorf("%w: retry tries %d, stall timeout %s: want neither negative", ErrPush, opts.Retry.Tries, opts.StallTimeout)
 	}
-	targets := make([]name.Reference, len(refs))
-	for i, ref := range refs {
-		target, err := opts.target(ref)
+	targets := make([]name.Reference, len(tags))
+	for i, tag := range tags {
+		target, err := opts.target(tag.Ref)
 		if err != nil {
 			return "", err
 		}
 		targets[i] = target
 	}
-	img, err := readImage(dir)
+	l, err := openLayout(dir)
 	if err != nil {
 		return "", err
 	}
-	dgst, err := img.Digest()
-	if err != nil {
-		return "", fmt.Errorf("%w: %v", ErrPush, err)
+	imgs := make([]image, len(tags))
+	for i, tag := range tags {
+		if imgs[i], err = l.find(tag.Digest); err != nil {
+			return "", fmt.Errorf("%w: %s: %v", ErrPush, tag.Ref, err)
+		}
 	}
 	p, err := opts.pusher()
 	if err != nil {
 		return "", err
 	}
-	// The content, once per repository, before any tag.
+	// The content, once per repository and image, before any tag; the
+	// root first, as the images of its index are in with it.
 	done := map[string]bool{}
 	for i, target := range targets {
 		repo := target.Context()
-		if done[repo.String()] {
+		key := repo.String() + "@" + imgs[i].digest.String()
+		if done[key] {
 			continue
 		}
-		done[repo.String()] = true
-		if err := p.content(ctx, repo, img); err != nil {
-			return "", p.fail(err, refs[i], repo, nil)
+		done[key] = true
+		if err := p.content(ctx, repo, imgs[i]); err != nil {
+			return "", p.fail(err, tags[i].Ref, repo, nil)
 		}
 	}
 	var moved []string
 	for i, target := range targets {
 		tag := operation{what: "writing tag " + target.Identifier(), method: http.MethodPut, path: manifestPath(target.Context(), target.Identifier())}
-		if err := p.do(ctx, tag, func(ctx context.Context) error { return p.Push(ctx, target, img.taggable()) }); err != nil {
-			return "", p.fail(err, refs[i], target.Context(), moved)
+		if err := p.do(ctx, tag, func(ctx context.Context) error { return p.Push(ctx, target, imgs[i].taggable()) }); err != nil {
+			return "", p.fail(err, tags[i].Ref, target.Context(), moved)
 		}
-		moved = append(moved, refs[i])
+		moved = append(moved, tags[i].Ref)
 	}
-	return dgst.String(), nil
+	return l.root.digest.String(), nil
 }
 
 // target is the reference to connect to: ref itself, or ref's repository
@@ -155,15 +183,9 @@ func (o Options) authenticator() authn.Authenticator {
 
 // image is an index or a single-platform image.
 type image struct {
+	digest   v1.Hash
 	index    v1.ImageIndex
 	manifest v1.Image
-}
-
-func (i image) Digest() (v1.Hash, error) {
-	if i.index != nil {
-		return i.index.Digest()
-	}
-	return i.manifest.Digest()
 }
 
 func (i image) taggable() remote.Taggable {
@@ -173,28 +195,62 @@ func (i image) taggable() remote.Taggable {
 	return i.manifest
 }
 
-// readImage opens the one image index.json lists.
-func readImage(dir string) (image, error) {
-	root, err := layout.ImageIndexFromPath(dir)
+// imageLayout is a layout on disk, by the one image its index.json lists.
+type imageLayout struct {
+	root image
+}
+
+// openLayout opens the layout in dir and its root.
+func openLayout(dir string) (*imageLayout, error) {
+	index, err := layout.ImageIndexFromPath(dir)
 	if err != nil {
-		return image{}, fmt.Errorf("%w: reading the image layout: %v", ErrPush, err)
+		return nil, fmt.Errorf("%w: reading the image layout: %v", ErrPush, err)
 	}
-	manifest, err := root.IndexManifest()
+	manifest, err := index.IndexManifest()
 	if err != nil {
-		return image{}, fmt.Errorf("%w: reading the image layout: %v", ErrPush, err)
+		return nil, fmt.Errorf("%w: reading the image layout: %v", ErrPush, err)
 	}
 	if len(manifest.Manifests) != 1 {
-		return image{}, fmt.Errorf("%w: the image layout lists %d images, want 1", ErrPush, len(manifest.Manifests))
+		return nil, fmt.Errorf("%w: the image layout lists %d images, want 1", ErrPush, len(manifest.Manifests))
 	}
-	desc := manifest.Manifests[0]
-	var img image
+	l := &imageLayout{}
+	if l.root, err = openImage(index, manifest.Manifests[0]); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// find is the image with the given manifest digest: the root, or an image
+// of the root index; "" is the root.
+func (l *imageLayout) find(digest string) (image, error) {
+	if digest == "" || digest == l.root.digest.String() {
+		return l.root, nil
+	}
+	if l.root.index != nil {
+		manifest, err := l.root.index.IndexManifest()
+		if err != nil {
+			return image{}, fmt.Errorf("reading the image layout: %v", err)
+		}
+		for _, desc := range manifest.Manifests {
+			if desc.Digest.String() == digest {
+				return openImage(l.root.index, desc)
+			}
+		}
+	}
+	return image{}, fmt.Errorf("the image layout has no image %s: want its root %s or an image its index lists", digest, l.root.digest)
+}
+
+// openImage opens the image desc of index describes.
+func openImage(index v1.ImageIndex, desc v1.Descriptor) (image, error) {
+	img := image{digest: desc.Digest}
+	var err error
 	switch {
 	case desc.MediaType.IsIndex():
-		img.index, err = root.ImageIndex(desc.Digest)
+		img.index, err = index.ImageIndex(desc.Digest)
 	case desc.MediaType.IsImage():
-		img.manifest, err = root.Image(desc.Digest)
+		img.manifest, err = index.Image(desc.Digest)
 	default:
-		return image{}, fmt.Errorf("%w: the image layout's root is a %s, want an index or a manifest", ErrPush, desc.MediaType)
+		return image{}, fmt.Errorf("%w: the image layout's %s is a %s, want an index or a manifest", ErrPush, desc.Digest, desc.MediaType)
 	}
 	if err != nil {
 		return image{}, fmt.Errorf("%w: reading the image layout: %v", ErrPush, err)

@@ -263,3 +263,52 @@ func mustRandomIndex(t *testing.T) v1.ImageIndex {
 	}
 	return idx
 }
+
+func TestPushTagsNamesPlatformImages(t *testing.T) {
+	reg := newTestRegistry(t, "", "")
+	dir, root := indexLayout(t)
+	l, err := layout.ImageIndexFromPath(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := l.ImageIndex(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	manifest, err := idx.IndexManifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	children := manifest.Manifests
+	tags := []Tag{
+		{Ref: reg.host + "/go-build:v1-amd64", Digest: children[0].Digest.String()},
+		{Ref: reg.host + "/go-build:v1-arm64", Digest: children[1].Digest.String()},
+		{Ref: reg.host + "/go-build:v1"},
+	}
+	got, err := PushTags(context.Background(), dir, tags, Options{Insecure: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != root.String() {
+		t.Errorf("PushTags returned %s, want the root %s", got, root)
+	}
+	for i, want := range []string{children[0].Digest.String(), children[1].Digest.String(), root.String()} {
+		if d := pushedDigest(t, tags[i].Ref); d != want {
+			t.Errorf("%s is %s, want %s", tags[i].Ref, d, want)
+		}
+	}
+}
+
+func TestPushTagsRejectsAnImageNotInTheLayout(t *testing.T) {
+	reg := newTestRegistry(t, "", "")
+	dir, root := indexLayout(t)
+	missing := "sha256:" + strings.Repeat("0", 64)
+	_, err := PushTags(context.Background(), dir, []Tag{{Ref: reg.host + "/app:1-amd64", Digest: missing}, {Ref: reg.host + "/app:1"}}, Options{Insecure: true})
+	want := reg.host + "/app:1-amd64: the image layout has no image " + missing + ": want its root " + root.String()
+	if !errors.Is(err, ErrPush) || !strings.Contains(err.Error(), want) {
+		t.Fatalf("err = %v, want ErrPush containing %q", err, want)
+	}
+	if n := reg.requests.Load(); n != 0 {
+		t.Errorf("%d requests reached the registry, want none before the images are found", n)
+	}
+}

@@ -125,10 +125,7 @@ func (p *pusher) content(ctx context.Context, repo name.Repository, img image) e
 	if img.index != nil {
 		root = img.index
 	}
-	digest, err := root.Digest()
-	if err != nil {
-		return err
-	}
+	digest := img.digest
 	// A registry holds a manifest only with all it names: with the root
 	// in, the image is, e.g. when published to another tag.
 	if desc, err := remote.Head(repo.Digest(digest.String()), append(p.remote, remote.WithContext(ctx))...); err == nil && desc.Digest == digest {

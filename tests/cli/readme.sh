@@ -173,7 +173,7 @@ twin() {
     # Placeholder registry: push to the local registry, under the same repository and tag.
     *"publish --image registry.example/"*|*" publish --image registry.example/"*)
       line="$line $reg --insecure" ;;
-    # publish-toolchain: the engine pushes through the service; a versions
+    # publish-toolchain: go-build pushes through the service; a versions
     # file would download Go from go.dev, so the twin names the versions.
     *"publish-toolchain --image registry.example/go-build"*)
       line="dagger call --go-version 1.26.8 --llvm-version 19 publish-toolchain --image localhost:5000/go-build-readme --platforms linux/amd64,linux/arm64 --registry-service tcp://$registry" ;;

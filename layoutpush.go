@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"dagger/go-build/internal/dagger"
+	"dagger/go-build/internal/registryauth"
+	"dagger/go-build/internal/registrypush"
+)
+
+// layoutPush is where and as whom publish and publish-toolchain push the
+// image layout they wrote: both push with internal/registrypush, so both
+// retry, cut stalled requests and move no tag before everything is in.
+type layoutPush struct {
+	opts    registrypush.Options
+	cred    registryauth.Credential
+	service *dagger.Service
+}
+
+// newLayoutPush checks the push's options and picks its credentials, before
+// any build: a bad --stall-timeout, a half given --username or a
+// helper-only docker config fails at once.
+func (m *GoBuild) newLayoutPush(ctx context.Context, registry, username string, password, dockerConfig *dagger.Secret, insecure bool, service *dagger.Service, stallTimeout string) (*layoutPush, error) {
+	stall, err := parseStallTimeout(stallTimeout)
+	if err != nil {
+		return nil, err
+	}
+	cred, from, err := m.pushCredentials(ctx, registry, username, password, dockerConfig)
+	if err != nil {
+		return nil, err
+	}
+	return &layoutPush{
+		opts:    registrypush.Options{Auth: cred.AuthConfig(), From: from.String(), Insecure: insecure, StallTimeout: stall, Logf: logStderr},
+		cred:    cred,
+		service: service,
+	}, nil
+}
+
+// push pushes the images of the layout in layoutDir under their tags and
+// returns the root's digest. With a signing key, it pushes the content by
+// digest first, has cosign sign the images named by signed (manifest
+// digests of the layout), and only then writes the tags. name is the
+// repository, normalized (registry.example/team/app).
+func (m *GoBuild) push(ctx context.Context, p *layoutPush, layoutDir, name string, tags []registrypush.Tag, signed []string) (string, error) {
+	if p.service != nil {
+		endpoint, err := serviceEndpoint(ctx, p.service)
+		if err != nil {
+			return "", err
+		}
+		p.opts.Endpoint = endpoint
+	}
+	if m.Signing == nil {
+		return registrypush.PushTags(ctx, layoutDir, tags, p.opts)
+	}
+	return m.Signing.pushSigned(ctx, p, layoutDir, name, tags, signed)
+}
+
+// refTags are refs, each naming the layout's root.
+func refTags(refs []string) []registrypush.Tag {
+	tags := make([]registrypush.Tag, len(refs))
+	for i, ref := range refs {
+		tags[i] = registrypush.Tag{Ref: ref}
+	}
+	return tags
+}
+
+// printPushed is what publish prints: each tag with the digest it names.
+func printPushed(tags []registrypush.Tag, root string) string {
+	var out string
+	for _, t := range tags {
+		d := t.Digest
+		if d == "" {
+			d = root
+		}
+		out += fmt.Sprintf("%s@%s\n", t.Ref, d)
+	}
+	return out
+}
