@@ -19,6 +19,9 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 )
 
@@ -375,3 +378,38 @@ func TestPushTagsLast(t *testing.T) {
 }
 
 func remoteHead(r name.Reference) (*v1.Descriptor, error) { return remote.Head(r) }
+
+// TestPushManyBlobsSurviveEveryFourthWriteFailing pushes a four-platform
+// index (12 blobs, uploaded 4 at once) while every 4th write fails, ten
+// times over: a blob's upload is several writes, so its own tries can run
+// out where the registry is only flaky; it then gets another round.
+func TestPushManyBlobsSurviveEveryFourthWriteFailing(t *testing.T) {
+	policy := Policy{Tries: 5, First: 5 * time.Millisecond, Factor: 2}
+	for _, f := range []fault{unavailable, tooMany, cut} {
+		t.Run(string(f), func(t *testing.T) {
+			var rounds atomic.Int32
+			logf := func(format string, args ...any) {
+				if strings.Contains(format, "round %d of %d") {
+					rounds.Add(1)
+				}
+			}
+			for i := 0; i < 10; i++ {
+				reg := newFaultyRegistry(t)
+				idx, err := random.Index(256, 2, 4)
+				if err != nil {
+					t.Fatal(err)
+				}
+				dir := writeLayout(t, mutate.AppendManifests(empty.Index, mutate.IndexAddendum{Add: idx}))
+				reg.setRule(every(4, f))
+				got, err := Push(context.Background(), dir, []string{reg.host + "/team/app:1"}, Options{Insecure: true, Retry: policy, StallTimeout: 200 * time.Millisecond, Logf: logf})
+				if err != nil {
+					t.Fatalf("push %d failed: %v", i+1, err)
+				}
+				if want := mustDigest(t, idx).String(); got != want {
+					t.Fatalf("push %d pushed %s, want %s", i+1, got, want)
+				}
+			}
+			t.Logf("%d blobs needed another round of tries", rounds.Load())
+		})
+	}
+}

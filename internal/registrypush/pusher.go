@@ -22,8 +22,9 @@ const uploadJobs = 4
 // transport, with the tries of every request counted.
 type pusher struct {
 	*remote.Pusher
-	opts  Options
-	tries *tryCounter
+	opts   Options
+	policy Policy
+	tries  *tryCounter
 	// remote are the options the pusher was made with.
 	remote []remote.Option
 }
@@ -61,7 +62,7 @@ func (o Options) pusher() (*pusher, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrPush, err)
 	}
-	return &pusher{Pusher: rp, opts: o, tries: tries, remote: opts}, nil
+	return &pusher{Pusher: rp, opts: o, policy: policy, tries: tries, remote: opts}, nil
 }
 
 // operation is one step of a push, and the request that starts each of
@@ -144,7 +145,7 @@ func (p *pusher) content(ctx context.Context, repo name.Repository, img image) e
 			}
 			size, _ := blob.Size()
 			op := operation{what: fmt.Sprintf("uploading blob %s (%d bytes)", digest, size), method: http.MethodHead, path: blobPath(repo, digest.String())}
-			return p.do(gctx, op, func(ctx context.Context) error { return p.Upload(ctx, repo, blob) })
+			return p.do(gctx, op, func(ctx context.Context) error { return p.upload(ctx, repo, blob, op.what) })
 		})
 	}
 	if err := g.Wait(); err != nil {
@@ -162,6 +163,28 @@ func (p *pusher) content(ctx context.Context, repo name.Repository, img image) e
 		}
 	}
 	return nil
+}
+
+// upload uploads a blob, each try from its start (existence check, new
+// upload session, body, commit), as go-containerregistry does under the
+// policy. When all those tries fail while the registry accepted other
+// writes meanwhile, the registry is up but flaky: a blob's upload is
+// several writes, each of which may meet a fault, so its tries can run
+// out where single requests' do not. Then the blob gets another round of
+// tries, up to the policy's tries in rounds. A registry that accepts no
+// write fails the blob after one round.
+func (p *pusher) upload(ctx context.Context, repo name.Repository, blob v1.Layer, what string) error {
+	rounds := p.policy.Tries
+	for round := 1; ; round++ {
+		accepted := p.tries.acceptedWrites()
+		err := p.Upload(ctx, repo, blob)
+		if err == nil || round == rounds || !Transient(err) || p.tries.acceptedWrites() == accepted {
+			return err
+		}
+		if p.opts.Logf != nil {
+			p.opts.Logf("registry push: %s: its tries failed while the registry accepted other writes; round %d of %d", what, round+1, rounds)
+		}
+	}
 }
 
 // contentWalk lists an image's blobs, each once, and its manifests,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"strconv"
@@ -119,19 +120,24 @@ func (r *progressReader) Close() error {
 
 // retryAfterTransport honours a registry's Retry-After: after an answer
 // 429 or 503 that carries one, no request goes to that host before the
-// time it names (at most MaxRetryAfter away).
+// time it names (at most MaxRetryAfter away). The requests held back go
+// out spread over a tenth of the wait after it, not all at one instant:
+// the concurrent uploads would otherwise meet the registry in the same
+// order each time, and the same one meet its limit.
 type retryAfterTransport struct {
 	base http.RoundTripper
 	now  func() time.Time
 	// sleep waits d or until ctx ends.
 	sleep func(ctx context.Context, d time.Duration) error
+	// spread is the extra wait of one request held back for d.
+	spread func(d time.Duration) time.Duration
 
 	mu        sync.Mutex
 	notBefore map[string]time.Time
 }
 
 func newRetryAfterTransport(base http.RoundTripper) *retryAfterTransport {
-	return &retryAfterTransport{base: base, now: time.Now, sleep: sleepContext, notBefore: map[string]time.Time{}}
+	return &retryAfterTransport{base: base, now: time.Now, sleep: sleepContext, spread: spreadWait, notBefore: map[string]time.Time{}}
 }
 
 func (t *retryAfterTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -139,7 +145,7 @@ func (t *retryAfterTransport) RoundTrip(req *http.Request) (*http.Response, erro
 	wait := t.notBefore[req.URL.Host].Sub(t.now())
 	t.mu.Unlock()
 	if wait > 0 {
-		if err := t.sleep(req.Context(), wait); err != nil {
+		if err := t.sleep(req.Context(), wait+t.spread(wait)); err != nil {
 			return nil, err
 		}
 	}
@@ -174,6 +180,11 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
+// spreadWait is a random extra wait up to a tenth of d.
+func spreadWait(d time.Duration) time.Duration {
+	return rand.N(d/10 + 1)
+}
+
 func sleepContext(ctx context.Context, d time.Duration) error {
 	timer := time.NewTimer(d)
 	defer timer.Stop()
@@ -192,6 +203,9 @@ type tryCounter struct {
 	base http.RoundTripper
 	mu   sync.Mutex
 	n    map[string]int
+	// accepted counts the writes (POST, PATCH, PUT) the registry
+	// accepted: while it grows, the registry is up, if flaky.
+	accepted int
 }
 
 func newTryCounter(base http.RoundTripper) *tryCounter {
@@ -202,7 +216,19 @@ func (c *tryCounter) RoundTrip(req *http.Request) (*http.Response, error) {
 	c.mu.Lock()
 	c.n[req.Method+" "+req.URL.Path]++
 	c.mu.Unlock()
-	return c.base.RoundTrip(req)
+	resp, err := c.base.RoundTrip(req)
+	if err == nil && resp.StatusCode < http.StatusBadRequest && req.Method != http.MethodGet && req.Method != http.MethodHead {
+		c.mu.Lock()
+		c.accepted++
+		c.mu.Unlock()
+	}
+	return resp, err
+}
+
+func (c *tryCounter) acceptedWrites() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.accepted
 }
 
 func (c *tryCounter) count(method, path string) int {

@@ -124,6 +124,7 @@ func TestRetryAfterTransport(t *testing.T) {
 	var waits []time.Duration
 	rt := newRetryAfterTransport(http.DefaultTransport)
 	rt.now = func() time.Time { return now }
+	rt.spread = func(time.Duration) time.Duration { return 0 }
 	rt.sleep = func(_ context.Context, d time.Duration) error { waits = append(waits, d); now = now.Add(d); return nil }
 	for range answers {
 		req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
