@@ -47,16 +47,34 @@ type keyPair struct {
 func (m *Tests) generateKeyPair(ctx context.Context, name string) (keyPair, error) {
 	kp := keyPair{passwordText: "check-password-" + name}
 	kp.password = dag.SetSecret("cosign-password-"+name, kp.passwordText)
-	ctr := m.cosign().WithWorkdir("/keys/"+name).
-		WithSecretVariable("COSIGN_PASSWORD", kp.password).
-		WithExec([]string{"cosign", "generate-key-pair"})
-	key, err := ctr.File("cosign.key").Contents(ctx)
+	keys := m.keyPairDir(kp.password, name)
+	key, err := keys.File("cosign.key").Contents(ctx)
 	if err != nil {
 		return keyPair{}, fmt.Errorf("cosign generate-key-pair: %w", err)
 	}
 	kp.key = dag.SetSecret("cosign-key-"+name, key)
-	kp.pub = ctr.File("cosign.pub")
+	kp.pub = keys.File("cosign.pub")
 	return kp, nil
+}
+
+// SigningKeyPair has the real cosign write a key pair: cosign.key and cosign.pub.
+//
+// For trying with-signing-key, e.g. from the docs' check: cosign
+// generate-key-pair run in a container, with the password given.
+func (m *Tests) SigningKeyPair(
+	// Password to encrypt cosign.key with, e.g. env:COSIGN_PASSWORD.
+	password *dagger.Secret,
+) *dagger.Directory {
+	return m.keyPairDir(password, "docs")
+}
+
+// keyPairDir is a key pair cosign generate-key-pair wrote; name keeps key
+// pairs with different names apart in the cache.
+func (m *Tests) keyPairDir(password *dagger.Secret, name string) *dagger.Directory {
+	return m.cosign().WithWorkdir("/keys/"+name).
+		WithSecretVariable("COSIGN_PASSWORD", password).
+		WithExec([]string{"cosign", "generate-key-pair"}).
+		Directory(".")
 }
 
 // cosignRun is one cosign run whose exit code the check reads.
