@@ -28,9 +28,9 @@ const publishRepository = "registry.test/purego"
 // attestation manifest naming it.
 // +check
 func (m *Tests) PublishToRegistry(ctx context.Context) error {
-	registry, err := dag.Container().From(m.RegistryImage).WithExposedPort(5000).AsService().Start(ctx)
+	registry, err := m.startRegistry(ctx)
 	if err != nil {
-		return fmt.Errorf("starting the registry: %w", err)
+		return err
 	}
 	defer registry.Stop(ctx)
 

@@ -126,9 +126,9 @@ func (r cosignRun) want(pass bool, what string) error {
 // showing the password.
 // +check
 func (m *Tests) PublishSigned(ctx context.Context) error {
-	registry, err := dag.Container().From(m.RegistryImage).WithExposedPort(5000).AsService().Start(ctx)
+	registry, err := m.startRegistry(ctx)
 	if err != nil {
-		return fmt.Errorf("starting the registry: %w", err)
+		return err
 	}
 	defer registry.Stop(ctx)
 	signer, err := m.generateKeyPair(ctx, "signer")
@@ -192,31 +192,20 @@ func (m *Tests) PublishSigned(ctx context.Context) error {
 		WithMountedFile("/keys/other.pub", other.pub)
 	port := endpoint[strings.LastIndex(endpoint, ":")+1:]
 	image := "registry:" + port + "/signed"
-	verify := func(pub, ref string) (cosignRun, error) {
-		return runCosign(ctx, verifier, true, "verify", "--key", pub, "--insecure-ignore-tlog",
-			"--allow-http-registry", "--allow-insecure-registry", ref)
-	}
 	for _, ref := range append([]string{image + "@" + signed, image + ":1.0.0"}, prefixAll(image+"@", attestations)...) {
-		r, err := verify("/keys/cosign.pub", ref)
-		if err != nil {
-			return err
-		}
-		if err := r.want(true, "cosign verify --key cosign.pub "+ref); err != nil {
-			return err
-		}
 		digest := signed
 		if _, d, ok := strings.Cut(ref, "@"); ok {
 			digest = d
 		}
-		if !strings.Contains(r.stdout, `"docker-manifest-digest":"`+digest+`"`) {
-			return fmt.Errorf("cosign verify %s printed no signature of %s:\n%s", ref, digest, r.stdout)
+		if err := verifySigned(ctx, verifier, ref, digest); err != nil {
+			return err
 		}
 	}
 	for _, c := range []struct{ pub, ref, what string }{
 		{"/keys/other.pub", image + "@" + signed, "another key's public key"},
 		{"/keys/cosign.pub", "registry:" + port + "/unsigned@" + unsigned, "an unsigned image"},
 	} {
-		r, err := verify(c.pub, c.ref)
+		r, err := cosignVerify(ctx, verifier, c.pub, c.ref)
 		if err != nil {
 			return err
 		}
@@ -309,6 +298,38 @@ func (m *Tests) ReleaseSigned(ctx context.Context) error {
 	_, err = gb.Release(dagger.GoBuildReleaseOpts{Platforms: signingPlatforms, BinariesOnly: true}).Sync(ctx)
 	if err == nil || !strings.Contains(err.Error(), "no checksums file to sign") {
 		return fmt.Errorf("a signed binaries-only release gave %v, want it refused: there is no checksums file to sign", err)
+	}
+	return nil
+}
+
+// startRegistry starts a registry service of its own.
+func (m *Tests) startRegistry(ctx context.Context) (*dagger.Service, error) {
+	registry, err := dag.Container().From(m.RegistryImage).WithExposedPort(5000).AsService().Start(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("starting the registry: %w", err)
+	}
+	return registry, nil
+}
+
+// cosignVerify runs cosign verify --key pub of ref, over plain HTTP,
+// offline, whatever its outcome.
+func cosignVerify(ctx context.Context, verifier *dagger.Container, pub, ref string) (cosignRun, error) {
+	return runCosign(ctx, verifier, true, "verify", "--key", pub, "--insecure-ignore-tlog",
+		"--allow-http-registry", "--allow-insecure-registry", ref)
+}
+
+// verifySigned wants cosign verify --key /keys/cosign.pub to pass for
+// ref and to print a signature of digest.
+func verifySigned(ctx context.Context, verifier *dagger.Container, ref, digest string) error {
+	r, err := cosignVerify(ctx, verifier, "/keys/cosign.pub", ref)
+	if err != nil {
+		return err
+	}
+	if err := r.want(true, "cosign verify --key cosign.pub "+ref); err != nil {
+		return err
+	}
+	if !strings.Contains(r.stdout, `"docker-manifest-digest":"`+digest+`"`) {
+		return fmt.Errorf("cosign verify %s printed no signature of %s:\n%s", ref, digest, r.stdout)
 	}
 	return nil
 }

@@ -155,9 +155,9 @@ func indexDigests(ctx context.Context, registryURL, repo, tag string) ([]string,
 // repository's tags are exactly those three and the three signatures.
 // +check
 func (m *Tests) PublishToolchainSigned(ctx context.Context) error {
-	registry, err := dag.Container().From(m.RegistryImage).WithExposedPort(5000).AsService().Start(ctx)
+	registry, err := m.startRegistry(ctx)
 	if err != nil {
-		return fmt.Errorf("starting the registry: %w", err)
+		return err
 	}
 	defer registry.Stop(ctx)
 	signer, err := m.generateKeyPair(ctx, "toolchain-signer")
@@ -200,17 +200,8 @@ func (m *Tests) PublishToolchainSigned(ctx context.Context) error {
 		WithMountedFile("/keys/cosign.pub", signer.pub)
 	port := endpoint[strings.LastIndex(endpoint, ":")+1:]
 	for _, t := range tags {
-		ref := "registry:" + port + "/go-build:" + t
-		r, err := runCosign(ctx, verifier, true, "verify", "--key", "/keys/cosign.pub", "--insecure-ignore-tlog",
-			"--allow-http-registry", "--allow-insecure-registry", ref)
-		if err != nil {
+		if err := verifySigned(ctx, verifier, "registry:"+port+"/go-build:"+t, printed[t]); err != nil {
 			return err
-		}
-		if err := r.want(true, "cosign verify --key cosign.pub "+ref); err != nil {
-			return err
-		}
-		if !strings.Contains(r.stdout, `"docker-manifest-digest":"`+printed[t]+`"`) {
-			return fmt.Errorf("cosign verify %s printed no signature of %s:\n%s", ref, printed[t], r.stdout)
 		}
 	}
 	fmt.Printf("signed toolchain, verified by cosign:\n%s", out)

@@ -1,14 +1,12 @@
 package ocilayout
 
 import (
-	"archive/tar"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 )
@@ -26,21 +24,10 @@ func ExtractTar(r io.Reader, dir string) error {
 	if err := os.MkdirAll(filepath.Join(dir, blobsDir, "sha256"), 0o755); err != nil {
 		return err
 	}
-	tr := tar.NewReader(r)
 	var haveIndex bool
-	for {
-		hdr, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("%w: reading tar: %v", ErrInvalidLayout, err)
-		}
-		if hdr.Typeflag != tar.TypeReg {
-			continue
-		}
-		name := path.Clean(strings.TrimPrefix(hdr.Name, "./"))
+	err := eachTarFile(r, func(name string, r io.Reader) error {
 		var want string
+		var err error
 		switch {
 		case name == indexFile:
 			haveIndex = true
@@ -50,11 +37,15 @@ func ExtractTar(r io.Reader, dir string) error {
 				return err
 			}
 		default:
-			continue
+			return nil
 		}
-		if err := writeChecked(filepath.Join(dir, filepath.FromSlash(name)), tr, want); err != nil {
+		if err := writeChecked(filepath.Join(dir, filepath.FromSlash(name)), r, want); err != nil {
 			return fmt.Errorf("%w: %s: %v", ErrInvalidLayout, name, err)
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if !haveIndex {
 		return fmt.Errorf("%w: no %s", ErrInvalidLayout, indexFile)

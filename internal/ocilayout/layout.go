@@ -53,42 +53,34 @@ type Layout struct {
 // ReadTar reads a layout from an image tarball.
 func ReadTar(r io.Reader) (*Layout, error) {
 	l := &Layout{blobs: map[string][]byte{}, extra: map[string][]byte{}}
-	tr := tar.NewReader(r)
 	var haveIndex bool
-	for {
-		hdr, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
+	err := eachTarFile(r, func(name string, r io.Reader) error {
+		data, err := io.ReadAll(r)
 		if err != nil {
-			return nil, fmt.Errorf("%w: reading tar: %v", ErrInvalidLayout, err)
-		}
-		if hdr.Typeflag != tar.TypeReg {
-			continue
-		}
-		name := path.Clean(strings.TrimPrefix(hdr.Name, "./"))
-		data, err := io.ReadAll(tr)
-		if err != nil {
-			return nil, fmt.Errorf("%w: reading %s: %v", ErrInvalidLayout, name, err)
+			return fmt.Errorf("%w: reading %s: %v", ErrInvalidLayout, name, err)
 		}
 		switch {
 		case name == indexFile:
 			if l.index, err = parseDocument(name, data); err != nil {
-				return nil, err
+				return err
 			}
 			haveIndex = true
 		case strings.HasPrefix(name, blobsDir+"/"):
 			dgst, err := blobDigest(name)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if got := digestOf(data); got != dgst {
-				return nil, fmt.Errorf("%w: blob %s has digest %s", ErrInvalidLayout, name, got)
+				return fmt.Errorf("%w: blob %s has digest %s", ErrInvalidLayout, name, got)
 			}
 			l.blobs[dgst] = data
 		case !strings.Contains(name, "/"):
 			l.extra[name] = data
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if !haveIndex {
 		return nil, fmt.Errorf("%w: no %s", ErrInvalidLayout, indexFile)
@@ -97,6 +89,27 @@ func ReadTar(r io.Reader) (*Layout, error) {
 		return nil, err
 	}
 	return l, nil
+}
+
+// eachTarFile calls f with every regular file of the tarball r, by its
+// cleaned name, in the tarball's order.
+func eachTarFile(r io.Reader, f func(name string, r io.Reader) error) error {
+	tr := tar.NewReader(r)
+	for {
+		hdr, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%w: reading tar: %v", ErrInvalidLayout, err)
+		}
+		if hdr.Typeflag != tar.TypeReg {
+			continue
+		}
+		if err := f(path.Clean(strings.TrimPrefix(hdr.Name, "./")), tr); err != nil {
+			return err
+		}
+	}
 }
 
 // Manifests are the descriptors index.json lists: the layout's roots.
