@@ -171,7 +171,7 @@ twin() {
   line=${line//file:\$HOME\/.docker\/config.json/file:$work/docker/config.json}
   case "$line" in
     # Placeholder registry: push to the local registry, under the same repository and tag.
-    *"publish --image registry.example/"*|*" publish --image registry.example/"*)
+    *"publish --image registry.example/"*)
       line="$line $reg --insecure" ;;
     # publish-toolchain: go-build pushes through the service; a versions
     # file would download Go from go.dev, so the twin names the versions.
@@ -213,7 +213,7 @@ missing_platform() {
   if [ -n "${READMESH_MISSING_PLATFORMS:-}" ] && [[ " $1 " == *" --platforms all "* ]]; then
     printf '%s\n' "${READMESH_MISSING_PLATFORMS%%,*}"; return
   fi
-  for p in ${READMESH_MISSING_PLATFORMS//,/ }; do
+  for p in ${READMESH_MISSING_PLATFORMS:+${READMESH_MISSING_PLATFORMS//,/ }}; do
     arch=${p#*/}
     if [[ " $1 " =~ [\ ,=]($p|$arch)[\ ,] ]]; then printf '%s\n' "$p"; return; fi
   done
