@@ -6,7 +6,8 @@
 # The page's lines sign with --key file:$PWD/cosign.key --password
 # env:COSIGN_PASSWORD: the real cosign writes that key pair here
 # (cosign generate-key-pair in a container, the tests module's
-# signing-key-pair), encrypted with a fixed test passphrase.
+# signing-key-pair), encrypted with a passphrase of this run's: a fresh
+# key pair each run, so a signature an earlier run pushed cannot pass.
 #
 # page_twin runs each line as it is (readme.sh already sends the publishes
 # to the local registry) and then checks what it signed, with openssl and
@@ -17,7 +18,7 @@
 # attestation manifest; for release, the checksums file's .sig and
 # .bundle, and the checksums themselves.
 
-export COSIGN_PASSWORD='readme.sh test passphrase, not a secret'
+export COSIGN_PASSWORD="readme.sh test passphrase $(date +%s%N), not a secret"
 rm -f cosign.key cosign.pub
 echo "== setup: cosign generate-key-pair (dagger call -m tests signing-key-pair)"
 dagger call -m "$repo/tests" signing-key-pair --password env:COSIGN_PASSWORD export --path . >/dev/null
