@@ -1,9 +1,10 @@
 // Benchmark of go-build: wall times of native, cross and emulated builds of
 // real projects, and of go-build against the baselines a user could use
 // instead (a hand-written Dagger pipeline, ko, emulated go test,
-// GoReleaser), all taken in one run, printed as markdown tables with
-// ratios. `dagger call -m bench run` runs every measurement; compile,
-// strip, image, baselines, go-test and release run one part.
+// GoReleaser, a go build loop as the platforms grow), all taken in one
+// run, printed as markdown tables with ratios. `dagger call -m bench run`
+// runs every measurement; compile, strip, image, baselines, go-test,
+// release and scaling run one part.
 //
 // Every measurement runs alone, one after the other, so none steals CPU from
 // another. Cold measurements use a fresh go-build cache namespace each (empty
@@ -72,6 +73,8 @@ type Bench struct {
 	ReleaseProject string
 	// +private
 	ReleasePackages []string
+	// +private
+	ReleaseTouchFile string
 }
 
 // New configures the benchmark: the projects and the images.
@@ -161,6 +164,10 @@ func New(
 	// directories (GoReleaser builds one main package per build).
 	// +default=["."]
 	releasePackages []string,
+	// Go file of release-project, relative to its root, that the warm
+	// builds of the scaling measurement change.
+	// +default="hey.go"
+	releaseTouchFile string,
 ) *Bench {
 	return &Bench{
 		Project:           project,
@@ -183,6 +190,7 @@ func New(
 		TestShort:         testShort,
 		ReleaseProject:    releaseProject,
 		ReleasePackages:   releasePackages,
+		ReleaseTouchFile:  releaseTouchFile,
 	}
 }
 
@@ -192,7 +200,8 @@ func New(
 // projects; strip TARGET vs NATIVE; a four-platform image vs four single
 // builds; go-build vs a hand-written Dagger pipeline and vs ko; go-build's
 // cross-compiled tests vs emulated go test; go-build's release vs
-// GoReleaser. With the emulated builds this takes a long time (cold
+// GoReleaser; and go-build vs GoReleaser vs a go build loop for 1, 2, 4
+// and 8 platforms. With the emulated builds this takes a long time (cold
 // emulated builds of a large project take tens of minutes).
 // +cache="never"
 func (m *Bench) Run(
@@ -202,9 +211,15 @@ func (m *Bench) Run(
 	// +optional
 	skipEmulated bool,
 	// Leave out the comparisons with other tools: the hand-written
-	// pipeline, ko and GoReleaser.
+	// pipeline, ko and GoReleaser, and the scaling table (which compares
+	// with GoReleaser too).
 	// +optional
 	skipBaselines bool,
+	// Leave out the scaling table (go-build, GoReleaser and a go build
+	// loop for 1, 2, 4 and 8 platforms, cold and warm), the longest of the
+	// comparisons.
+	// +optional
+	skipScaling bool,
 ) (string, error) {
 	e, err := m.prepare(ctx)
 	if err != nil {
@@ -248,6 +263,13 @@ func (m *Bench) Run(
 			return "", err
 		}
 		parts = append(parts, r)
+	}
+	if !skipBaselines && !skipScaling {
+		sc, err := m.scaling(ctx, e, plan.DefaultScalingCounts)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, sc)
 	}
 	return m.document(e, parts...), nil
 }
@@ -355,6 +377,28 @@ func (m *Bench) GoTest(ctx context.Context) (string, error) {
 func (m *Bench) Release(ctx context.Context) (string, error) {
 	return m.report(ctx, func(ctx context.Context, e run) ([]report.Part, error) {
 		return one(m.release(ctx, e))
+	})
+}
+
+// Scaling times go-build's release, GoReleaser and a plain go build loop as the number of platforms grows.
+//
+// For each count n, all three build the release project for the first n
+// of linux/amd64, linux/arm64, linux/arm/v7, linux/s390x, linux/ppc64le,
+// darwin/arm64, windows/amd64 and linux/riscv64: go-build `release
+// --binaries-only`, GoReleaser `build --snapshot --clean`, and one go build
+// per platform, one after the other, in one container. Each is timed cold
+// (fresh Go caches) and warm with release-touch-file changed; the ratios
+// are go-build over GoReleaser and over the loop.
+// +cache="never"
+func (m *Bench) Scaling(
+	ctx context.Context,
+	// Numbers of platforms to measure, each from 1 to 8 and each once: n
+	// builds the first n platforms of the list above.
+	// +default=[1,2,4,8]
+	counts []int,
+) (string, error) {
+	return m.report(ctx, func(ctx context.Context, e run) ([]report.Part, error) {
+		return one(m.scaling(ctx, e, counts))
 	})
 }
 

@@ -14,11 +14,8 @@ import (
 // platforms by go-build's release (binaries only) and by GoReleaser's
 // build.
 func (m *Bench) release(ctx context.Context, r run) (report.Comparison, error) {
-	p := project{module: m.ReleaseProject, packages: m.ReleasePackages}
-	mains := p.packages
-	if len(mains) == 0 {
-		mains = []string{"."}
-	}
+	p := m.releaseProject()
+	mains := releaseMains(p)
 	config, err := plan.GoreleaserConfig(plan.ShortName(p.module), mains, plan.ReleasePlatforms)
 	if err != nil {
 		return report.Comparison{}, err
@@ -31,18 +28,9 @@ func (m *Bench) release(ctx context.Context, r run) (report.Comparison, error) {
 	if err != nil {
 		return report.Comparison{}, err
 	}
-	// Untimed: GoReleaser's source is the same tree with its configuration,
-	// committed to a git repository (GoReleaser reads the commit).
-	logf("untimed: preparing the GoReleaser source of %s", p.module)
-	grSrc, err := withGit(dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(r.native)}).From(m.BuilderImage)).
-		WithDirectory(baselineSrc, src).
-		WithNewFile(baselineSrc+"/.goreleaser.yaml", config).
-		WithWorkdir(baselineSrc).
-		WithExec([]string{"sh", "-c", plan.GitSnapshot()}).
-		Directory(baselineSrc).
-		Sync(ctx)
+	grSrc, err := m.goreleaserSource(ctx, r, p, src, config)
 	if err != nil {
-		return report.Comparison{}, fmt.Errorf("preparing the GoReleaser source of %s: %w", p.module, err)
+		return report.Comparison{}, err
 	}
 
 	name := fmt.Sprintf("binaries, %d platforms", len(plan.ReleasePlatforms))
@@ -56,12 +44,7 @@ func (m *Bench) release(ctx context.Context, r run) (report.Comparison, error) {
 	if err != nil {
 		return report.Comparison{}, err
 	}
-	dist := withGit(m.goContainer(r.native, plan.Namespace(r.id, plan.ShortName(p.module), "goreleaser"))).
-		WithFile(toolDir+"/goreleaser", goreleaser).
-		WithMountedDirectory(baselineSrc, grSrc).
-		WithWorkdir(baselineSrc).
-		WithExec(plan.GoreleaserBuild()).
-		Directory(baselineSrc + "/dist")
+	dist := m.goreleaserBuild(r, goreleaser, grSrc, plan.Namespace(r.id, plan.ShortName(p.module), "goreleaser"))
 	grSecs, err := timed(ctx, fmt.Sprintf("%s, goreleaser build, cold", p.name()), func(ctx context.Context) error {
 		_, err := dist.Sync(ctx)
 		return err
@@ -83,6 +66,50 @@ func (m *Bench) release(ctx context.Context, r run) (report.Comparison, error) {
 		RatioHeader:    "go-build ÷ GoReleaser",
 		Pairs:          []report.Pair{{Project: p.name(), Case: name, Temperature: tempCold, Subject: gbSecs, Baseline: grSecs}},
 	}, nil
+}
+
+// goreleaserSource is GoReleaser's source of p, prepared untimed: src
+// with config as its .goreleaser.yaml, committed to a git repository
+// (GoReleaser reads the commit).
+func (m *Bench) goreleaserSource(ctx context.Context, r run, p project, src *dagger.Directory, config string) (*dagger.Directory, error) {
+	logf("untimed: preparing the GoReleaser source of %s", p.module)
+	grSrc, err := withGit(dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(r.native)}).From(m.BuilderImage)).
+		WithDirectory(baselineSrc, src).
+		WithNewFile(baselineSrc+"/.goreleaser.yaml", config).
+		WithWorkdir(baselineSrc).
+		WithExec([]string{"sh", "-c", plan.GitSnapshot()}).
+		Directory(baselineSrc).
+		Sync(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("preparing the GoReleaser source of %s: %w", p.module, err)
+	}
+	return grSrc, nil
+}
+
+// goreleaserBuild is GoReleaser's snapshot build of grSrc on the engine's
+// platform, its Go caches in the cache volumes of namespace: the dist
+// directory, not yet built.
+func (m *Bench) goreleaserBuild(r run, goreleaser *dagger.File, grSrc *dagger.Directory, namespace string) *dagger.Directory {
+	return withGit(m.goContainer(r.native, namespace)).
+		WithFile(toolDir+"/goreleaser", goreleaser).
+		WithMountedDirectory(baselineSrc, grSrc).
+		WithWorkdir(baselineSrc).
+		WithExec(plan.GoreleaserBuild()).
+		Directory(baselineSrc + "/dist")
+}
+
+// releaseProject is the project of the release and scaling measurements.
+func (m *Bench) releaseProject() project {
+	return project{module: m.ReleaseProject, packages: m.ReleasePackages, touch: m.ReleaseTouchFile}
+}
+
+// releaseMains are the main packages GoReleaser builds of p, one build
+// each: its packages, or the module root.
+func releaseMains(p project) []string {
+	if len(p.packages) == 0 {
+		return []string{"."}
+	}
+	return p.packages
 }
 
 // withGit lets git read a tree owned by another user, as go-build's
