@@ -380,7 +380,7 @@ func (m *Bench) Release(ctx context.Context) (string, error) {
 	})
 }
 
-// Scaling times go-build's release, GoReleaser and a plain go build loop as the number of platforms grows.
+// Scaling times go-build's release, GoReleaser and a go build loop as platforms are added.
 //
 // For each count n, all three build the release project for the first n
 // of linux/amd64, linux/arm64, linux/arm/v7, linux/s390x, linux/ppc64le,
