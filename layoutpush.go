@@ -56,15 +56,6 @@ func (m *GoBuild) push(ctx context.Context, p *layoutPush, layoutDir, name strin
 	return m.Signing.pushSigned(ctx, p, layoutDir, name, tags, signed)
 }
 
-// refTags are refs, each naming the layout's root.
-func refTags(refs []string) []registrypush.Tag {
-	tags := make([]registrypush.Tag, len(refs))
-	for i, ref := range refs {
-		tags[i] = registrypush.Tag{Ref: ref}
-	}
-	return tags
-}
-
 // printPushed is what publish prints: each tag with the digest it names.
 func printPushed(tags []registrypush.Tag, root string) string {
 	var out string

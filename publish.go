@@ -15,6 +15,7 @@ import (
 	"dagger/go-build/internal/dagger"
 	"dagger/go-build/internal/imagecfg"
 	"dagger/go-build/internal/platform"
+	"dagger/go-build/internal/registrypush"
 )
 
 const (
@@ -249,7 +250,7 @@ func (m *GoBuild) Publish(
 		return "", err
 	}
 	// Push's errors name the reference.
-	pushed := refTags(refs)
+	pushed := registrypush.RootTags(refs)
 	dgst, err := m.push(ctx, to, layoutDir, ref.Name, pushed, signed)
 	if err != nil {
 		return "", err

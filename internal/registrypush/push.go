@@ -69,11 +69,16 @@ func Push(ctx context.Context, dir string, refs []string, opts Options) (string,
 	if len(refs) == 0 {
 		return "", fmt.Errorf("%w: no reference to push to", ErrPush)
 	}
+	return PushTags(ctx, dir, RootTags(refs), opts)
+}
+
+// RootTags are refs, each naming the layout's root.
+func RootTags(refs []string) []Tag {
 	tags := make([]Tag, len(refs))
 	for i, ref := range refs {
 		tags[i] = Tag{Ref: ref}
 	}
-	return PushTags(ctx, dir, tags, opts)
+	return tags
 }
 
 // Tag is a reference to push and the image of the layout it is to name.

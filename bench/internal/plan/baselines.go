@@ -289,18 +289,24 @@ func TestsRan(errText string) bool {
 // leaves a source whose test dependencies already load untouched, and
 // otherwise runs go mod tidy.
 func CompleteGoSum(packages []string) string {
-	pkgs := "./..."
-	if len(packages) > 0 {
-		quoted := make([]string, len(packages))
-		for i, p := range packages {
-			quoted[i] = shellQuote(p)
-		}
-		pkgs = strings.Join(quoted, " ")
-	}
+	pkgs := packageArgs(packages)
 	return "go list -test -deps " + pkgs + " >/dev/null 2>&1 || go mod tidy"
 }
 
 // shellQuote single-quotes s for a POSIX shell.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// packageArgs are packages as go command arguments, shell-quoted; none is
+// every package of the module, ./... .
+func packageArgs(packages []string) string {
+	if len(packages) == 0 {
+		return "./..."
+	}
+	quoted := make([]string, len(packages))
+	for i, p := range packages {
+		quoted[i] = shellQuote(p)
+	}
+	return strings.Join(quoted, " ")
 }

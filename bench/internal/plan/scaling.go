@@ -62,14 +62,7 @@ func BuildLoop(platforms, packages []string, outDir string) (string, error) {
 	if len(platforms) == 0 {
 		return "", errors.New("build loop: no platforms")
 	}
-	pkgs := "./..."
-	if len(packages) > 0 {
-		quoted := make([]string, len(packages))
-		for i, p := range packages {
-			quoted[i] = shellQuote(p)
-		}
-		pkgs = strings.Join(quoted, " ")
-	}
+	pkgs := packageArgs(packages)
 	out := strings.TrimSuffix(outDir, "/")
 	lines := []string{"set -e"}
 	for _, p := range platforms {
