@@ -140,12 +140,16 @@ func (m *Bench) pipeline(p project, src *dagger.Directory, namespace, native, ta
 // build caches in the cache volumes <namespace>-gomod and
 // <namespace>-gocache: how the baselines run the go command.
 func (m *Bench) goContainer(platform, namespace string) *dagger.Container {
-	return dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(platform)}).
+	ctr := dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(platform)}).
 		From(m.BuilderImage).
 		WithMountedCache(plan.GoModCache, dag.CacheVolume(namespace+"-gomod")).
 		WithMountedCache(plan.GoBuildCache, dag.CacheVolume(namespace+"-gocache")).
 		WithEnvVariable("GOMODCACHE", plan.GoModCache).
 		WithEnvVariable("GOCACHE", plan.GoBuildCache)
+	if m.GoProxy != "" {
+		ctr = ctr.WithEnvVariable("GOPROXY", m.GoProxy)
+	}
+	return ctr
 }
 
 // installTool installs a Go tool with go install, untimed, on the engine's

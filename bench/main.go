@@ -75,6 +75,8 @@ type Bench struct {
 	ReleasePackages []string
 	// +private
 	ReleaseTouchFile string
+	// +private
+	GoProxy string
 }
 
 // New configures the benchmark: the projects and the images.
@@ -168,6 +170,11 @@ func New(
 	// builds of the scaling measurement change.
 	// +default="hey.go"
 	releaseTouchFile string,
+	// Go module proxy (GOPROXY) of every fetch, build and tool install,
+	// go-build's and the baselines', e.g. http://10.87.0.1:8099 for a
+	// forwarder on the engine's host. Default: go's.
+	// +optional
+	goproxy string,
 ) *Bench {
 	return &Bench{
 		Project:           project,
@@ -191,6 +198,7 @@ func New(
 		ReleaseProject:    releaseProject,
 		ReleasePackages:   releasePackages,
 		ReleaseTouchFile:  releaseTouchFile,
+		GoProxy:           goproxy,
 	}
 }
 
@@ -537,6 +545,7 @@ func (m *Bench) fetch(ctx context.Context, module string) (*dagger.Directory, er
 		BuilderImage:   m.BuilderImage,
 		StripImage:     m.StripImage,
 		CacheNamespace: sourceNamespace,
+		Goproxy:        m.goProxies(),
 	}).FetchModule(module).Sync(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("fetching %s: %w", module, err)
@@ -558,7 +567,16 @@ func (m *Bench) goBuild(p project, src *dagger.Directory, ns string, mode dagger
 		Strip:          strip,
 		Mode:           mode,
 		CacheNamespace: ns,
+		Goproxy:        m.goProxies(),
 	})
+}
+
+// goProxies is go-build's --goproxy: the benchmark's proxy, or go's default.
+func (m *Bench) goProxies() []string {
+	if m.GoProxy == "" {
+		return nil
+	}
+	return []string{m.GoProxy}
 }
 
 // compile times p's native, cross and emulated builds, all cold, then all
