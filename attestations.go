@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"runtime/debug"
@@ -11,8 +12,10 @@ import (
 
 	"github.com/containerd/platforms"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+	"golang.org/x/sync/errgroup"
 
 	"dagger/go-build/internal/attest"
+	"dagger/go-build/internal/dagger"
 	"dagger/go-build/internal/imagecfg"
 	"dagger/go-build/internal/ocilayout"
 	"dagger/go-build/internal/platform"
@@ -33,6 +36,62 @@ type imageBuild struct {
 	targets []platform.Target
 	created time.Time
 	static  bool
+	// bins are each target's binaries, built and stripped, and names
+	// their file names, in the order of targets. Nothing is checked
+	// until verifyImage or verifyExported.
+	bins  []*dagger.Directory
+	names [][]string
+	// shipped is, per platform (platformKey), the files of binDir as the
+	// assembled image holds them, read once by verifyImage for the check
+	// and the attestations.
+	shipped map[string]map[string][]byte
+}
+
+// rules are what verification demands of the build's binaries.
+func (b *imageBuild) rules() binaryRules {
+	rules := b.plan.m.rules()
+	rules.static = b.static
+	return rules
+}
+
+// verifyExported checks every target's binaries by exporting them (verify),
+// the targets side by side: for containers handed out as they are, and to
+// name the platform and output of a failed build.
+func (b *imageBuild) verifyExported(ctx context.Context) error {
+	var g errgroup.Group
+	for i, t := range b.targets {
+		if b.bins[i] == nil {
+			continue
+		}
+		g.Go(func() error { return verify(ctx, b.bins[i], t, b.rules()) })
+	}
+	return g.Wait()
+}
+
+// verifyImage checks every target's binaries as the assembled image layout
+// holds them in binDir, and keeps those files for the attestations.
+func (b *imageBuild) verifyImage(layout *ocilayout.Layout) error {
+	descs, err := layout.PlatformManifests()
+	if err != nil {
+		return fmt.Errorf("reading the assembled image: %w", err)
+	}
+	b.shipped = map[string]map[string][]byte{}
+	for _, desc := range descs {
+		files, err := layout.Files(desc, binDir)
+		if err != nil {
+			return fmt.Errorf("reading the assembled image: %w", err)
+		}
+		b.shipped[platforms.Format(platforms.Normalize(*desc.Platform))] = files
+	}
+	var errs []error
+	for i, t := range b.targets {
+		files, ok := b.shipped[platformKey(t.String())]
+		if !ok {
+			return fmt.Errorf("the assembled image holds no image for %s", t)
+		}
+		errs = append(errs, verifyFiles(files, b.names[i], t, b.rules()))
+	}
+	return errors.Join(errs...)
 }
 
 // attest attaches to every platform manifest of layout, the way BuildKit
@@ -72,7 +131,7 @@ func (m *GoBuild) attest(ctx context.Context, b *imageBuild, layout *ocilayout.L
 		if !ok {
 			return fmt.Errorf("the assembled image holds platform %s, which was not built", key)
 		}
-		bins, err := imageBinaries(layout, desc)
+		bins, err := imageBinaries(b.shipped[key])
 		if err != nil {
 			return fmt.Errorf("image for %s: %w", t, err)
 		}
@@ -117,14 +176,10 @@ func platformKey(s string) string {
 	return platforms.Format(platforms.Normalize(p))
 }
 
-// imageBinaries reads the Go binaries in binDir of the platform image desc,
-// sorted by name. Other files a base image keeps there are not Go binaries
-// and are left out.
-func imageBinaries(layout *ocilayout.Layout, desc ocilayout.Descriptor) ([]sbom.Binary, error) {
-	files, err := layout.Files(desc, binDir)
-	if err != nil {
-		return nil, err
-	}
+// imageBinaries reads the Go binaries of files (binDir of a platform
+// image, as imageBuild.verifyImage read it), sorted by name. Other files a
+// base image keeps there are not Go binaries and are left out.
+func imageBinaries(files map[string][]byte) ([]sbom.Binary, error) {
 	var bins []sbom.Binary
 	for _, name := range slices.Sorted(maps.Keys(files)) {
 		bin, err := sbom.FromBytes(name, files[name])

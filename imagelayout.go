@@ -39,6 +39,11 @@ func (m *GoBuild) imageLayout(ctx context.Context, targets []platform.Target, wa
 		return nil, dir, err
 	}
 	if _, err := dag.Container().AsTarball(dagger.ContainerAsTarballOpts{PlatformVariants: ctrs}).Export(ctx, tarball); err != nil {
+		// A failed build or strip fails the export too; its check says
+		// which platform and why.
+		if verr := build.verifyExported(ctx); verr != nil {
+			return nil, dir, verr
+		}
 		return nil, dir, fmt.Errorf("assembling the image: %w", err)
 	}
 	f, err := os.Open(tarball)
@@ -49,6 +54,12 @@ func (m *GoBuild) imageLayout(ctx context.Context, targets []platform.Target, wa
 	layout, err := ocilayout.ReadTar(f)
 	if err != nil {
 		return nil, dir, fmt.Errorf("reading the assembled image: %w", err)
+	}
+	// The binaries are checked as the image holds them, read back from
+	// its layers: what is checked is what ships, and no export of its own
+	// competes with the engine's writing of the layers.
+	if err := build.verifyImage(layout); err != nil {
+		return nil, dir, err
 	}
 	if err := layout.SetCreated(build.created); err != nil {
 		return nil, dir, fmt.Errorf("fixing the image's created time: %w", err)

@@ -100,8 +100,15 @@ func (m *GoBuild) Containers(
 	if err != nil {
 		return nil, err
 	}
-	ctrs, _, err := m.containers(ctx, targets)
-	return ctrs, err
+	ctrs, build, err := m.containers(ctx, targets)
+	if err != nil {
+		return nil, err
+	}
+	// The caller gets the containers only with every binary checked.
+	if err := build.verifyExported(ctx); err != nil {
+		return nil, err
+	}
+	return ctrs, nil
 }
 
 // Image writes the multi-platform image as an OCI tarball.
@@ -371,11 +378,17 @@ func (m *GoBuild) containers(ctx context.Context, targets []platform.Target) ([]
 	annotations := imagecfg.MergeLabels(provenance.Labels(), rt.annotations)
 
 	ctrs := make([]*dagger.Container, len(targets))
+	build := &imageBuild{
+		plan: plan, targets: targets, created: created, static: static,
+		bins: make([]*dagger.Directory, len(targets)), names: make([][]string, len(targets)),
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(maxParallelPlatforms)
 	for i, t := range targets {
 		g.Go(func() error {
-			bins, err := plan.binaries(gctx, t, static)
+			// Checked later, by the caller (imageBuild.verifyImage or
+			// verifyExported).
+			bins, err := plan.stripped(gctx, t)
 			if err != nil {
 				return err
 			}
@@ -383,6 +396,7 @@ func (m *GoBuild) containers(ctx context.Context, targets []platform.Target) ([]
 			if err != nil {
 				return err
 			}
+			build.bins[i], build.names[i] = bins, names
 			// The whole tree, parents of binDir included, gets the fixed
 			// time: directories WithDirectory creates would carry the
 			// wall clock into the layer.
@@ -402,9 +416,14 @@ func (m *GoBuild) containers(ctx context.Context, targets []platform.Target) ([]
 		})
 	}
 	if err := g.Wait(); err != nil {
+		// A build or strip failure shows best in the export's check, which
+		// names the platform and carries the build's output.
+		if verr := build.verifyExported(ctx); verr != nil {
+			return nil, nil, verr
+		}
 		return nil, nil, err
 	}
-	return ctrs, &imageBuild{plan: plan, targets: targets, created: created, static: static}, nil
+	return ctrs, build, nil
 }
 
 // runtime is the runtime image configuration, scratch by default.

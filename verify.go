@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -74,43 +75,53 @@ func regularFiles(dir string) ([]string, error) {
 
 // verifyDir checks every regular file in dir; an empty dir is an error.
 func verifyDir(dir string, t platform.Target, rules binaryRules) error {
-	entries, err := os.ReadDir(dir)
+	names, err := regularFiles(dir)
 	if err != nil {
 		return err
+	}
+	return checkBinaries(t, rules, names, func(name string, want binverify.Expect) error {
+		f, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		return binverify.Check(name, f, want)
+	})
+}
+
+// verifyFiles checks the binaries names of t as files (file name to
+// contents, e.g. an image's binDir) holds them.
+func verifyFiles(files map[string][]byte, names []string, t platform.Target, rules binaryRules) error {
+	return checkBinaries(t, rules, names, func(name string, want binverify.Expect) error {
+		data, ok := files[name]
+		if !ok {
+			return fmt.Errorf("%s: built, but not in %s of the image", name, binDir)
+		}
+		return binverify.Check(name, bytes.NewReader(data), want)
+	})
+}
+
+// checkBinaries runs check on every name with what rules demand of t's
+// binaries, naming t in each failure; no name at all is an error.
+func checkBinaries(t platform.Target, rules binaryRules, names []string, check func(name string, want binverify.Expect) error) error {
+	if len(names) == 0 {
+		return fmt.Errorf("%s: the build produced no binary", t)
 	}
 	want := t.Binary
 	want.Static = rules.static
 	want.Stripped = rules.stripped
 	var errs []error
-	found := 0
-	for _, e := range entries {
-		if !e.Type().IsRegular() {
-			continue
+	for _, name := range names {
+		err := check(name, want)
+		var mismatch *binverify.MismatchError
+		if errors.As(err, &mismatch) && mismatch.Field == binverify.FieldStripping {
+			err = fmt.Errorf("%w (go-build links with -s -w, and strips cgo binaries after the link; --ldflags such as -s=false or -w=false undo it: use --strip NONE to keep the symbols and DWARF)", err)
 		}
-		found++
-		if err := checkBinary(dir, e.Name(), want); err != nil {
+		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", t, err))
 		}
 	}
-	if found == 0 {
-		return fmt.Errorf("%s: the build produced no binary", t)
-	}
 	return errors.Join(errs...)
-}
-
-// checkBinary checks dir/name, naming it by name alone in errors.
-func checkBinary(dir, name string, want binverify.Expect) error {
-	f, err := os.Open(filepath.Join(dir, name))
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	err = binverify.Check(name, f, want)
-	var mismatch *binverify.MismatchError
-	if errors.As(err, &mismatch) && mismatch.Field == binverify.FieldStripping {
-		return fmt.Errorf("%w (go-build links with -s -w, and strips cgo binaries after the link; --ldflags such as -s=false or -w=false undo it: use --strip NONE to keep the symbols and DWARF)", err)
-	}
-	return err
 }
 
 // withStderr adds a failed command's stderr (the compiler's or linker's

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -88,6 +89,45 @@ func TestVerifyDirStripping(t *testing.T) {
 			err := verifyDir(dir, target, binaryRules{stripped: true})
 			errtest.Check(t, err, binverify.ErrMismatch, target.Executable("purego")+": stripping: want no DWARF and no symbol table, found DWARF sections")
 			errtest.Check(t, err, binverify.ErrMismatch, "use --strip NONE")
+		})
+	}
+}
+
+// TestVerifyFilesChecksWhatTheImageHolds checks verification of binaries
+// as an image's layers hold them: the built names only, each against the
+// target, one missing from the image is an error, and so is no binary.
+func TestVerifyFilesChecksWhatTheImageHolds(t *testing.T) {
+	arm64 := platform.MustParse("arm64")
+	data, err := os.ReadFile(filepath.Join(buildStrippedFixture(t, arm64), "purego"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := binaryRules{static: true, stripped: true}
+	// A base image's own file in binDir is not one of the build's.
+	files := map[string][]byte{"purego": data, "busybox-tool": []byte("#!/bin/sh\n")}
+	tests := []struct {
+		name   string
+		names  []string
+		target string
+		want   string
+	}{
+		{"the built binary", []string{"purego"}, "arm64", ""},
+		{"another target", []string{"purego"}, "amd64", "linux/amd64: purego: " + binverify.FieldMachine},
+		{"missing from the image", []string{"purego", "other"}, "arm64", "linux/arm64: other: built, but not in /usr/local/bin of the image"},
+		{"no binary", nil, "arm64", "linux/arm64: the build produced no binary"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := verifyFiles(files, tc.names, platform.MustParse(tc.target), rules)
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("verifyFiles = %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("verifyFiles = %v, want an error containing %q", err, tc.want)
+			}
 		})
 	}
 }

@@ -18,7 +18,8 @@ import (
 // the archives and in the image must be stripped, as read with the
 // standard library's debug/elf, debug/pe and debug/macho. With --strip
 // NONE the pure-Go binaries must keep their DWARF and symbols, so the
-// reading can tell.
+// reading can tell. An image of binaries linked with -w=false must be
+// refused by verification.
 // +check
 func (m *Tests) StrippedByDefault(ctx context.Context) error {
 	cgoPlatform := "linux/arm64"
@@ -67,7 +68,27 @@ func (m *Tests) StrippedByDefault(ctx context.Context) error {
 		return errors.Join(append(errs, fmt.Errorf("static cgo image: %w", err))...)
 	}
 	errs = append(errs, checkStripped("static cgo image "+cgoPlatform+": /usr/local/bin/cgo", bin, true))
+	errs = append(errs, m.unstrippedImageRefused(ctx))
 	return errors.Join(errs...)
+}
+
+// unstrippedImageRefused checks verification refuses an image whose binary
+// keeps its DWARF (linked with -w=false) while stripping is on, naming the
+// platform, the binary and --strip NONE.
+func (m *Tests) unstrippedImageRefused(ctx context.Context) error {
+	_, err := m.goBuild("purego", dagger.GoBuildOpts{Ldflags: []string{"-w=false"}}).
+		Image(dagger.GoBuildImageOpts{Platforms: []string{"linux/amd64", "linux/arm64"}}).
+		Size(ctx)
+	if err == nil {
+		return fmt.Errorf("an image of binaries linked with -w=false was built; want it refused as not stripped")
+	}
+	for _, want := range []string{"linux/amd64: purego", "linux/arm64: purego", "--strip NONE"} {
+		if !strings.Contains(errorText(err), want) {
+			return fmt.Errorf("the image of binaries linked with -w=false failed without naming %q: %s", want, errorText(err))
+		}
+	}
+	fmt.Printf("image of binaries linked with -w=false refused: %s\n", firstLine(errorText(err)))
+	return nil
 }
 
 // checkStripped checks the binary data, called name, is stripped or, when

@@ -182,3 +182,27 @@ func (l *Layout) configPlatform(desc Descriptor) (*ocispec.Platform, error) {
 	}
 	return &ocispec.Platform{OS: config.OS, Architecture: config.Architecture, Variant: config.Variant, OSVersion: config.OSVersion, OSFeatures: config.OSFeatures}, nil
 }
+
+// PlatformManifests lists the platform images as IndexManifests does, each
+// with its platform: taken from the descriptor, or read from the image's
+// config when a bare manifest's descriptor names none. The layout is left
+// as it is.
+func (l *Layout) PlatformManifests() ([]Descriptor, error) {
+	descs, err := l.IndexManifests()
+	if err != nil {
+		return nil, err
+	}
+	var out []Descriptor
+	for _, desc := range descs {
+		if !isManifest(desc.MediaType) {
+			continue
+		}
+		if desc.Platform == nil {
+			if desc.Platform, err = l.configPlatform(desc); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, desc)
+	}
+	return out, nil
+}

@@ -2,6 +2,7 @@ package ocilayout
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"dagger/go-build/internal/errtest"
@@ -213,5 +214,45 @@ func TestEnsureImageIndexKeepsAnIndex(t *testing.T) {
 	before := writeTar(t, l)
 	if err := l.EnsureImageIndex(); err != nil || !bytes.Equal(before, writeTar(t, l)) {
 		t.Fatalf("EnsureImageIndex changed a layout that has an image index (%v)", err)
+	}
+}
+
+// PlatformManifests names every platform image with its platform, for a
+// bare single manifest (from its config) as for an image index, and
+// changes nothing.
+func TestPlatformManifests(t *testing.T) {
+	bare := readTestImage(t, testImage{stamp: epoch, platforms: []string{"arm64"}})
+	flatten(t, bare)
+	roots, _ := bare.Manifests()
+	roots[0].Platform = nil
+	if err := bare.index.set("manifests", roots); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		layout *Layout
+		want   []string
+	}{
+		{"bare manifest", bare, []string{"linux/arm64"}},
+		{"image index", readTestImage(t, testImage{stamp: epoch, platforms: []string{"amd64", "arm64"}}), []string{"linux/amd64", "linux/arm64"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			before := writeTar(t, tc.layout)
+			descs, err := tc.layout.PlatformManifests()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, d := range descs {
+				got = append(got, d.Platform.OS+"/"+d.Platform.Architecture)
+			}
+			if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+				t.Fatalf("platforms %v, want %v", got, tc.want)
+			}
+			if !bytes.Equal(before, writeTar(t, tc.layout)) {
+				t.Fatal("PlatformManifests changed the layout")
+			}
+		})
 	}
 }
