@@ -69,13 +69,13 @@ func (m *Bench) release(ctx context.Context, r run) (report.Comparison, error) {
 }
 
 // goreleaserSource is GoReleaser's source of p, prepared untimed: src
-// with config as its .goreleaser.yaml, committed to a git repository
+// with config as its plan.GoreleaserConfigFile, committed to a git repository
 // (GoReleaser reads the commit).
 func (m *Bench) goreleaserSource(ctx context.Context, r run, p project, src *dagger.Directory, config string) (*dagger.Directory, error) {
 	logf("untimed: preparing the GoReleaser source of %s", p.module)
 	grSrc, err := withGit(dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(r.native)}).From(m.BuilderImage)).
 		WithDirectory(baselineSrc, src).
-		WithNewFile(baselineSrc+"/.goreleaser.yaml", config).
+		WithNewFile(baselineSrc+"/"+plan.GoreleaserConfigFile, config).
 		WithWorkdir(baselineSrc).
 		WithExec([]string{"sh", "-c", plan.GitSnapshot()}).
 		Directory(baselineSrc).

@@ -128,11 +128,17 @@ func KoBuild(platforms, packages []string) ([]string, error) {
 	return append(args, packages...), nil
 }
 
+// GoreleaserConfigFile is where the benchmark writes its GoReleaser
+// configuration, relative to the source.
+const GoreleaserConfigFile = ".goreleaser.bench.yaml"
+
 // GoreleaserBuild is the GoReleaser command line of the release
 // measurement: a snapshot build of every target, the dist directory
-// cleaned first.
+// cleaned first, with the benchmark's configuration named explicitly, so
+// a project's own .goreleaser.yml (caddy has one, with hooks of its own)
+// is not the one read.
 func GoreleaserBuild() []string {
-	return []string{"goreleaser", "build", "--snapshot", "--clean"}
+	return []string{"goreleaser", "build", "--snapshot", "--clean", "--config", GoreleaserConfigFile}
 }
 
 // GitSnapshot is the shell script that makes the source a git repository
