@@ -81,7 +81,7 @@ func (b *imageBuild) verifyImage(layout *ocilayout.Layout) error {
 		if err != nil {
 			return fmt.Errorf("reading the assembled image: %w", err)
 		}
-		b.shipped[platforms.Format(platforms.Normalize(*desc.Platform))] = files
+		b.shipped[descriptorKey(*desc.Platform)] = files
 	}
 	var errs []error
 	for i, t := range b.targets {
@@ -126,7 +126,7 @@ func (m *GoBuild) attest(ctx context.Context, b *imageBuild, layout *ocilayout.L
 		if desc.Platform == nil {
 			continue
 		}
-		key := platforms.Format(platforms.Normalize(*desc.Platform))
+		key := descriptorKey(*desc.Platform)
 		t, ok := targets[key]
 		if !ok {
 			return fmt.Errorf("the assembled image holds platform %s, which was not built", key)
@@ -162,7 +162,7 @@ func (m *GoBuild) attest(ctx context.Context, b *imageBuild, layout *ocilayout.L
 		}
 	}
 	return attest.Attach(layout, nil, func(p ocispec.Platform) ([]attest.Predicate, error) {
-		return predicates[platforms.Format(platforms.Normalize(p))], nil
+		return predicates[descriptorKey(p)], nil
 	})
 }
 
@@ -173,6 +173,11 @@ func platformKey(s string) string {
 	if err != nil {
 		return s
 	}
+	return descriptorKey(p)
+}
+
+// descriptorKey is the platformKey of an index entry's platform.
+func descriptorKey(p ocispec.Platform) string {
 	return platforms.Format(platforms.Normalize(p))
 }
 
