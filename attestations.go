@@ -12,10 +12,10 @@ import (
 
 	"github.com/containerd/platforms"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
-	"golang.org/x/sync/errgroup"
 
 	"dagger/go-build/internal/attest"
 	"dagger/go-build/internal/dagger"
+	"dagger/go-build/internal/fanout"
 	"dagger/go-build/internal/imagecfg"
 	"dagger/go-build/internal/ocilayout"
 	"dagger/go-build/internal/platform"
@@ -58,14 +58,12 @@ func (b *imageBuild) rules() binaryRules {
 // the targets side by side: for containers handed out as they are, and to
 // name the platform and output of a failed build.
 func (b *imageBuild) verifyExported(ctx context.Context) error {
-	var g errgroup.Group
-	for i, t := range b.targets {
+	return forEachTarget(ctx, b.targets, fanout.EveryResult, func(ctx context.Context, i int, t platform.Target) error {
 		if b.bins[i] == nil {
-			continue
+			return nil
 		}
-		g.Go(func() error { return verify(ctx, b.bins[i], t, b.rules()) })
-	}
-	return g.Wait()
+		return verify(ctx, b.bins[i], t, b.rules())
+	})
 }
 
 // verifyImage checks every target's binaries as the assembled image layout

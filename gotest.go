@@ -2,15 +2,14 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"strings"
 	"time"
 
-	"golang.org/x/sync/errgroup"
 
 	"dagger/go-build/internal/dagger"
+	"dagger/go-build/internal/fanout"
 	"dagger/go-build/internal/gotest"
 	"dagger/go-build/internal/platform"
 )
@@ -191,21 +190,16 @@ func (m *GoBuild) runTests(ctx context.Context, targets []platform.Target, opts 
 		return nil, err
 	}
 	runs := make([]gotest.PlatformTests, len(targets))
-	errs := make([]error, len(targets))
-	var g errgroup.Group
-	g.SetLimit(maxParallelPlatforms)
-	for i, t := range targets {
-		g.Go(func() error {
-			if m.Mode == BuildModeEmulate {
-				runs[i], errs[i] = plan.emulatedTests(ctx, t, opts)
-			} else {
-				runs[i], errs[i] = plan.crossTests(ctx, t, opts, runImage)
-			}
-			return nil
-		})
-	}
-	_ = g.Wait()
-	if err := errors.Join(errs...); err != nil {
+	err = forEachTarget(ctx, targets, fanout.EveryResult, func(ctx context.Context, i int, t platform.Target) error {
+		var err error
+		if m.Mode == BuildModeEmulate {
+			runs[i], err = plan.emulatedTests(ctx, t, opts)
+		} else {
+			runs[i], err = plan.crossTests(ctx, t, opts, runImage)
+		}
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	return runs, nil

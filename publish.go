@@ -10,9 +10,9 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/sync/errgroup"
 
 	"dagger/go-build/internal/dagger"
+	"dagger/go-build/internal/fanout"
 	"dagger/go-build/internal/imagecfg"
 	"dagger/go-build/internal/platform"
 	"dagger/go-build/internal/registrypush"
@@ -382,40 +382,36 @@ func (m *GoBuild) containers(ctx context.Context, targets []platform.Target) ([]
 		plan: plan, targets: targets, created: created, static: static,
 		bins: make([]*dagger.Directory, len(targets)), names: make([][]string, len(targets)),
 	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(maxParallelPlatforms)
-	for i, t := range targets {
-		g.Go(func() error {
-			// Checked later, by the caller (imageBuild.verifyImage or
-			// verifyExported).
-			bins, err := plan.stripped(gctx, t)
-			if err != nil {
-				return err
-			}
-			names, err := bins.Entries(gctx)
-			if err != nil {
-				return err
-			}
-			build.bins[i], build.names[i] = bins, names
-			// The whole tree, parents of binDir included, gets the fixed
-			// time: directories WithDirectory creates would carry the
-			// wall clock into the layer.
-			tree := dag.Directory().WithDirectory(strings.TrimPrefix(binDir, "/"), bins).WithTimestamps(int(created.Unix()))
-			ctr := m.runtimeBase(t).WithDirectory("/", tree)
-			ctr = runtime.apply(ctr, rt, names)
-			for _, kv := range labels {
-				ctr = ctr.WithLabel(kv.Key, kv.Value)
-			}
-			for _, kv := range annotations {
-				ctr = ctr.WithAnnotation(kv.Key, kv.Value)
-			}
-			// Resolve the base image and layers now: a platform whose
-			// base does not exist fails before anything is pushed.
-			ctrs[i], err = ctr.Sync(gctx)
+	err = forEachTarget(ctx, targets, fanout.FirstErrorCancels, func(ctx context.Context, i int, t platform.Target) error {
+		// Checked later, by the caller (imageBuild.verifyImage or
+		// verifyExported).
+		bins, err := plan.stripped(ctx, t)
+		if err != nil {
 			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
+		}
+		names, err := bins.Entries(ctx)
+		if err != nil {
+			return err
+		}
+		build.bins[i], build.names[i] = bins, names
+		// The whole tree, parents of binDir included, gets the fixed
+		// time: directories WithDirectory creates would carry the
+		// wall clock into the layer.
+		tree := dag.Directory().WithDirectory(strings.TrimPrefix(binDir, "/"), bins).WithTimestamps(int(created.Unix()))
+		ctr := m.runtimeBase(t).WithDirectory("/", tree)
+		ctr = runtime.apply(ctr, rt, names)
+		for _, kv := range labels {
+			ctr = ctr.WithLabel(kv.Key, kv.Value)
+		}
+		for _, kv := range annotations {
+			ctr = ctr.WithAnnotation(kv.Key, kv.Value)
+		}
+		// Resolve the base image and layers now: a platform whose
+		// base does not exist fails before anything is pushed.
+		ctrs[i], err = ctr.Sync(ctx)
+		return err
+	})
+	if err != nil {
 		// A build or strip failure shows best in the export's check, which
 		// names the platform and carries the build's output.
 		if verr := build.verifyExported(ctx); verr != nil {

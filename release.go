@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"golang.org/x/mod/modfile"
-	"golang.org/x/sync/errgroup"
 
 	"dagger/go-build/internal/dagger"
+	"dagger/go-build/internal/fanout"
 	"dagger/go-build/internal/gomodule"
 	"dagger/go-build/internal/linuxpkg"
 	"dagger/go-build/internal/platform"
@@ -533,21 +533,17 @@ func (p *buildPlan) buildRelease(ctx context.Context, targets []platform.Target,
 		return nil, err
 	}
 	built := make([]release.Built, len(targets))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(maxParallelPlatforms)
-	for i, t := range targets {
-		g.Go(func() error {
-			b, err := p.buildReleaseTarget(gctx, t, filepath.Join(root, targetDir(t)), withSBOM)
-			if err != nil {
-				// %v, not %w: see withStderr on errors that unwrap to
-				// the engine's.
-				return fmt.Errorf("release for %s failed: %v", t, err)
-			}
-			built[i] = b
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
+	err := forEachTarget(ctx, targets, fanout.FirstErrorCancels, func(ctx context.Context, i int, t platform.Target) error {
+		b, err := p.buildReleaseTarget(ctx, t, filepath.Join(root, targetDir(t)), withSBOM)
+		if err != nil {
+			// %v, not %w: see withStderr on errors that unwrap to
+			// the engine's.
+			return fmt.Errorf("release for %s failed: %v", t, err)
+		}
+		built[i] = b
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return built, nil

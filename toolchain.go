@@ -8,9 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"golang.org/x/sync/errgroup"
 
 	"dagger/go-build/internal/dagger"
+	"dagger/go-build/internal/fanout"
 	"dagger/go-build/internal/imagecfg"
 	"dagger/go-build/internal/ocilayout"
 	"dagger/go-build/internal/pkgscript"
@@ -274,11 +274,6 @@ type toolchainSet struct {
 	tag        string
 }
 
-// maxParallelPlatforms bounds concurrent platform builds: each is a chain of
-// container work, and the engine runs the execs of all of them at once. It
-// also bounds the go builds one shared compile runs side by side.
-const maxParallelPlatforms = 4
-
 func (m *GoBuild) toolchains(ctx context.Context, platforms, tools []string) (*toolchainSet, error) {
 	targets, err := platform.ParseList(platforms)
 	if err != nil {
@@ -294,16 +289,12 @@ func (m *GoBuild) toolchains(ctx context.Context, platforms, tools []string) (*t
 	}
 	set := &toolchainSet{targets: targets, containers: make([]*dagger.Container, len(targets))}
 	tags := make([]string, len(targets))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(maxParallelPlatforms)
-	for i, t := range targets {
-		g.Go(func() error {
-			tc, tag, err := m.toolchain(gctx, t, tools)
-			set.containers[i], tags[i] = tc, tag
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
+	err = forEachTarget(ctx, targets, fanout.FirstErrorCancels, func(ctx context.Context, i int, t platform.Target) error {
+		tc, tag, err := m.toolchain(ctx, t, tools)
+		set.containers[i], tags[i] = tc, tag
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	for i, tag := range tags {
