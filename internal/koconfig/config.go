@@ -297,6 +297,12 @@ func (c *Config) builds(f field) ([]Build, error) {
 			return nil, err
 		}
 		for _, bf := range fields {
+			// The id first, so every message names the entry by it.
+			if bf.key == "id" && bf.value.Kind == yaml.ScalarNode && !isNull(bf.value) && bf.value.Value != "" {
+				b.ID = bf.value.Value
+			}
+		}
+		for _, bf := range fields {
 			if isNull(bf.value) {
 				continue
 			}

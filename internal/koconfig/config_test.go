@@ -106,6 +106,7 @@ builds:
 		{name: "list of mappings", yaml: "defaultFlags:\n- {a: b}\n", err: ".ko.yaml:2: defaultFlags holds a mapping; want a list of strings"},
 		{name: "builds is a mapping", yaml: "builds:\n  id: a\n", err: ".ko.yaml:2: builds is a mapping; want a list of builds"},
 		{name: "build entry is a string", yaml: "builds:\n- ./cmd/a\n", err: ".ko.yaml:2: builds entry #0 is a string; want a mapping of id, dir"},
+		{name: "messages name the entry by its id, wherever it is", yaml: "builds:\n- env: {a: b}\n  id: api\n", err: ".ko.yaml:2: builds[api].env is a mapping; want a list of strings or one string"},
 		{name: "build dir is a list", yaml: "builds:\n- id: a\n  dir: [x]\n", err: ".ko.yaml:3: builds[a].dir is a list; want a string"},
 		{name: "root is a list", yaml: "- a\n", err: ".ko.yaml:1: the file is a list; want a mapping of defaultBaseImage"},
 		{name: "two documents", yaml: "defaultBaseImage: a\n---\ndefaultBaseImage: b\n", err: ".ko.yaml:2: a second YAML document; ko reads one"},
