@@ -466,3 +466,44 @@ func TestErrorsKeepSecrets(t *testing.T) {
 		t.Fatalf("err = %v does not wrap ErrPlan", err)
 	}
 }
+
+func TestPlanSigns(t *testing.T) {
+	tests := []struct{ signature, want string }{
+		{"", "dist/app_0.9.0-SNAPSHOT-abc1234_checksums.txt.sig"},
+		{"${artifact}.sigstore.json", "dist/app_0.9.0-SNAPSHOT-abc1234_checksums.txt.sigstore.json"},
+		{"{{ .ProjectName }}_{{ .Version }}.sig", "dist/app_0.9.0-SNAPSHOT-abc1234.sig"},
+		{"$HOME.sig", "dist/root.sig"},
+	}
+	for _, tt := range tests {
+		p, err := plan(t, "project_name: app\nsigns:\n  - artifacts: checksum\n    signature: '"+tt.signature+"'\n", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Signs) != 1 || p.Signs[0].Signature != tt.want || p.Signs[0].Of != "dist/app_0.9.0-SNAPSHOT-abc1234_checksums.txt" {
+			t.Errorf("signature %q: %+v, want %s", tt.signature, p.Signs, tt.want)
+		}
+	}
+}
+
+// TestPlanMonorepo: a cli/ tag versions the project; builds and archive
+// files default to monorepo.dir.
+func TestPlanMonorepo(t *testing.T) {
+	p, err := plan(t, `project_name: cli
+monorepo: {tag_prefix: cli/, dir: cli}
+builds: [{goos: [linux], goarch: [amd64]}, {id: other, dir: tools, goos: [linux], goarch: [amd64]}]
+archives: [{files: [LICENSE, /abs/NOTICE]}]
+`, func(f *Facts) { f.Snapshot = false; f.Git.Tag = "cli/v1.2.3"; f.Git.PreviousTag = "cli/v1.2.2" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Version != "1.2.3" || p.Tag != "v1.2.3" {
+		t.Errorf("version %q tag %q", p.Version, p.Tag)
+	}
+	if p.Builds[0].Dir != "cli" || p.Builds[1].Dir != "tools" {
+		t.Errorf("dirs %q %q", p.Builds[0].Dir, p.Builds[1].Dir)
+	}
+	files := p.Archives[0].Archives[0].Files
+	if files[0].Source != "cli/LICENSE" || files[1].Source != "/abs/NOTICE" {
+		t.Errorf("files %+v", files)
+	}
+}

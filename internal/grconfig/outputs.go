@@ -2,6 +2,7 @@ package grconfig
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 
@@ -651,14 +652,25 @@ func (p *planner) signs() error {
 		if p.plan.Checksum.Disable {
 			continue
 		}
-		sig := firstNonEmpty(s.Signature, "${artifact}.sig")
-		sig = strings.NewReplacer("${artifact}", p.plan.Checksum.Name, "$artifact", p.plan.Checksum.Name,
-			"${artifactID}", "", "$artifactID", "").Replace(sig)
-		name, err := p.render(at+".signature", sig, p.common)
+		// As GoReleaser: ${artifact} and the other variables are the
+		// checksums file's path and the environment, then the result is
+		// templated and kept under dist.
+		sumPath := path2(p.plan.Dist, p.plan.Checksum.Name)
+		vars := copyEnv(p.env)
+		vars["artifactName"], vars["artifact"], vars["artifactID"], vars["digest"] = p.plan.Checksum.Name, sumPath, "", ""
+		sig := os.Expand(firstNonEmpty(s.Signature, "${artifact}.sig"), func(k string) string { return vars[k] })
+		f := p.common.Merge(grtmpl.Target{}.Fields()).Merge(grtmpl.Artifact{Binary: p.plan.ProjectName, Name: p.plan.Checksum.Name, Ext: pathExt(sumPath), Path: sumPath}.Fields())
+		name, err := p.render(at+".signature", sig, f.Merge(grtmpl.Fields{"Env": vars}))
 		if err != nil {
 			return err
 		}
-		p.plan.Signs = append(p.plan.Signs, SignPlan{ID: s.ID, Of: p.plan.Checksum.Name, Signature: name})
+		if name == "" {
+			return p.errf("%s.signature gives an empty name", at)
+		}
+		if name != p.plan.Dist && !strings.HasPrefix(name, p.plan.Dist+"/") {
+			name = path2(p.plan.Dist, name)
+		}
+		p.plan.Signs = append(p.plan.Signs, SignPlan{ID: s.ID, Of: sumPath, Signature: name})
 		p.warn("%s: signed by go-build's cosign with the key of with-signing-key; cmd, args, stdin and env are not run", at)
 	}
 	return nil

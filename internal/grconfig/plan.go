@@ -213,7 +213,8 @@ type SBOMPlan struct {
 }
 
 // SignPlan is one signature: go-build's cosign with the key of
-// with-signing-key, of the checksums file.
+// with-signing-key, of the checksums file. Of and Signature are paths
+// from the project root (dist/...).
 type SignPlan struct {
 	ID        string `json:"id"`
 	Of        string `json:"of"`
@@ -529,6 +530,8 @@ func (p *planner) target(b Build, t target, path string) (TargetPlan, artifact, 
 func path2(parts ...string) string { return path.Join(parts...) }
 
 func pathBase(s string) string { return path.Base(s) }
+
+func pathExt(s string) string { return path.Ext(s) }
 
 func copyEnv(m map[string]string) map[string]string {
 	out := make(map[string]string, len(m))
