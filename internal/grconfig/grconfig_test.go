@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -505,5 +506,51 @@ archives: [{files: [LICENSE, /abs/NOTICE]}]
 	files := p.Archives[0].Archives[0].Files
 	if files[0].Source != "cli/LICENSE" || files[1].Source != "/abs/NOTICE" {
 		t.Errorf("files %+v", files)
+	}
+}
+
+// TestDocsListEveryKey holds docs/goreleaser.md to the tables: every key
+// Config holds, every key outside go-build, every GoReleaser key it does
+// not do and every Pro key it refuses is named there, quoted.
+func TestDocsListEveryKey(t *testing.T) {
+	data, err := os.ReadFile("../../docs/goreleaser.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	if !strings.HasPrefix(doc, "# ") || !strings.Contains(strings.SplitN(doc, "\n## ", 2)[0], "```sh\ndagger call release export --path dist\n```") {
+		t.Error("docs/goreleaser.md does not open with dagger call release export --path dist")
+	}
+	named := func(key, what string) {
+		if !strings.Contains(doc, "`"+key+"`") {
+			t.Errorf("docs/goreleaser.md does not name %s key `%s`", what, key)
+		}
+	}
+	var walk func(reflect.Type, string)
+	walk = func(ty reflect.Type, at string) {
+		for ty.Kind() == reflect.Slice || ty.Kind() == reflect.Map || ty.Kind() == reflect.Pointer {
+			ty = ty.Elem()
+		}
+		if ty.Kind() != reflect.Struct {
+			return
+		}
+		for key, f := range yamlFields(ty) {
+			named(key, "the supported ("+at+")")
+			walk(f.Type, at+"."+key)
+		}
+	}
+	walk(configType, "")
+	for key := range outside {
+		named(key, "the outside")
+	}
+	for at, keys := range notDone {
+		for key := range keys {
+			named(key, "the not-done ("+at+")")
+		}
+	}
+	for at, keys := range pro {
+		for _, key := range keys {
+			named(key, "the Pro ("+at+")")
+		}
 	}
 }
