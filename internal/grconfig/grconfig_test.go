@@ -159,6 +159,10 @@ func TestLoadKeys(t *testing.T) {
 			wantErr: "c.yaml:4: nfpms[0].overrides.deb.deb: a GoReleaser key go-build does not do"},
 		{name: "every bad key, by line", yaml: "zzz: 1\nbuilds:\n  - buildmode: pie\n    nope: 1\n",
 			wantErr: "c.yaml:1: zzz: unknown key"},
+		{name: "unknown key of a file object", yaml: "archives:\n  - files:\n      - LICENSE\n      - src: a\n        dest: b\n",
+			wantErr: "c.yaml:5: archives[0].files[1].dest: unknown key; did you mean dst?"},
+		{name: "unknown key of a content's file_info", yaml: "nfpms:\n  - contents:\n      - dst: /a\n        file_info: {mode: 0644, user: root}\n",
+			wantErr: "c.yaml:4: nfpms[0].contents[0].file_info.user: unknown key"},
 		{name: "type error", yaml: "builds:\n  - goos: {linux: true}\n",
 			wantErr: "line 2: cannot unmarshal !!map into []string"},
 		{name: "not a mapping", yaml: "- a\n- b\n", wantErr: "c.yaml:1: the configuration is not a mapping of keys"},
@@ -309,7 +313,7 @@ func TestPlanErrors(t *testing.T) {
 			wantErr: "builds[0]: no target is left to build"},
 		{name: "rust", yaml: "project_name: a\nbuilds: [{builder: rust}]\n", wantErr: `builder: "rust" is not built by go-build`},
 		{name: "ellipsis main", yaml: "project_name: a\nbuilds: [{main: ./...}]\n", wantErr: "one main package per build"},
-		{name: "bad mod_timestamp", yaml: "project_name: a\nbuilds: [{mod_timestamp: '{{ .CommitDate }}'}]\n", wantErr: "want Unix seconds"},
+		{name: "bad mod_timestamp", yaml: "project_name: a\nbuilds: [{mod_timestamp: '{{ .CommitDate }}'}]\n", wantErr: "does not give Unix seconds"},
 		{name: "bad template", yaml: "project_name: a\nbuilds: [{ldflags: ['{{ .Nope }}']}]\n", wantErr: `builds[0].ldflags[0] "{{ .Nope }}"`},
 		{name: "archive format", yaml: "project_name: a\narchives: [{formats: [tar.zst]}]\n", wantErr: `format "tar.zst" is not one go-build writes`},
 		{name: "archive name collision", yaml: "project_name: a\narchives: [{name_template: same}]\n", wantErr: "archive named dist/same.tar.gz already exists"},
@@ -553,4 +557,18 @@ func TestDocsListEveryKey(t *testing.T) {
 			named(key, "the Pro ("+at+")")
 		}
 	}
+}
+
+// TestPlanFlagFields: flags see the artifact's fields and the target's GO*
+// environment; .Path is the build's, which GoReleaser does not give them.
+func TestPlanFlagFields(t *testing.T) {
+	p, err := plan(t, "project_name: app\nbuilds: [{goos: [linux], goarch: [arm], goarm: [7], ldflags: ['-X main.t={{ .Target }}/{{ .Binary }}/{{ .ArtifactName }}/{{ .Env.GOARM }}']}]\n", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Builds[0].Targets[0].Ldflags; got != "-X main.t=linux_arm_7/app/app/7" {
+		t.Errorf("ldflags %q", got)
+	}
+	_, err = plan(t, "project_name: app\nbuilds: [{ldflags: ['{{ .Path }}']}]\n", nil)
+	errtest.Check(t, err, ErrPlan, `map has no entry for key "Path"`)
 }

@@ -284,7 +284,7 @@ func (p *planner) environment() error {
 	for k, v := range p.f.Env {
 		p.env[k] = v
 	}
-	fields := grtmpl.Context{Env: p.f.Env, Date: p.f.Date}.Fields()
+	fields := grtmpl.Context{ProjectName: p.c.ProjectName, Env: p.f.Env, Date: p.f.Date}.Fields()
 	for i, e := range p.c.Env {
 		out, err := p.render(fmt.Sprintf("env[%d]", i), e, fields)
 		if err != nil {
@@ -493,7 +493,14 @@ func (p *planner) target(b Build, t target, path string) (TargetPlan, artifact, 
 			env[k] = val
 		}
 	}
-	tpl := opt.Merge(art).Merge(grtmpl.Fields{"Env": env})
+	// The flags see the artifact's fields, not the build's (.Name, .Ext
+	// and .Path are not set there in GoReleaser), and an environment with
+	// the build's env and the target's GO* settings.
+	for _, kv := range t.goEnv() {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	tpl := p.common.Merge(tf).Merge(art).Merge(grtmpl.Fields{"Env": env})
 	tp := TargetPlan{Target: t.name, Platform: pl.String(), GoEnv: t.goEnv(), Env: benv, Binary: name, Path: out}
 	if tp.Flags, err = p.slice(path+".flags", b.Flags, tpl, ""); err != nil {
 		return tp, a, err
@@ -563,7 +570,7 @@ func (p *planner) timestamp(name, text string, f grtmpl.Fields) (string, error) 
 		return v, err
 	}
 	if _, err := strconv.ParseInt(v, 10, 64); err != nil {
-		return "", p.errf("%s %q gives %q: want Unix seconds, e.g. {{ .CommitTimestamp }}", name, text, v)
+		return "", p.errf("%s %q does not give Unix seconds: want one such as {{ .CommitTimestamp }}", name, text)
 	}
 	return v, nil
 }

@@ -1,6 +1,7 @@
 package grconfig
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -250,6 +251,20 @@ type FileInfo struct {
 	Group string      `yaml:"group" json:"group,omitempty"`
 	Mode  os.FileMode `yaml:"mode" json:"mode,omitempty"`
 	MTime string      `yaml:"mtime" json:"mtime,omitempty"`
+}
+
+// MarshalJSON writes the mode in octal ("0644"), as configurations and
+// ls spell it.
+func (fi FileInfo) MarshalJSON() ([]byte, error) {
+	type plain FileInfo
+	out := struct {
+		plain
+		Mode string `json:"mode,omitempty"`
+	}{plain: plain(fi)}
+	if fi.Mode != 0 {
+		out.Mode = fmt.Sprintf("%04o", uint32(fi.Mode))
+	}
+	return json.Marshal(out)
 }
 
 // Checksum is checksum.
