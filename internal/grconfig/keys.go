@@ -113,6 +113,20 @@ var pro = map[string][]string{
 	"metadata":          {"commit_author", "description", "full_description", "homepage", "license", "maintainers"},
 }
 
+// removed are keys GoReleaser v2 removed (www/content/resources/
+// deprecations.md, "Removed in v2") in the sections go-build reads, with
+// what replaced them: still unknown, but the error says so.
+var removed = map[string]map[string]string{
+	"": {
+		"build": "builds",
+		"scoop": "scoops",
+	},
+	"archives": {
+		"strip_parent_binary_folder": "strip_binary_directory",
+		"rlcp":                       "nothing: it is the behaviour now",
+	},
+}
+
 // isPro reports whether key under path is a GoReleaser Pro key.
 func isPro(path, key string) bool {
 	for _, k := range pro[path] {

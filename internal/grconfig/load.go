@@ -272,6 +272,10 @@ func (w *walker) unknown(key *yaml.Node, gpath, path string, fields map[string]r
 		w.add(key.Line, path, "%s", msg)
 		return
 	}
+	if instead, ok := removed[gpath][name]; ok {
+		w.add(key.Line, path, "removed in GoReleaser v2; use %s", instead)
+		return
+	}
 	keys := slices.Sorted(maps.Keys(fields))
 	if gpath == "" {
 		keys = append(keys, slices.Sorted(maps.Keys(outside))...)

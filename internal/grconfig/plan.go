@@ -20,8 +20,9 @@ import (
 // nothing here runs git.
 type Facts struct {
 	// ProjectName is the name when the configuration gives none (neither
-	// project_name nor release.github.name): GoReleaser takes the module
-	// path's last element, then the git remote's repository name.
+	// project_name nor release.github.name): GoReleaser takes the last
+	// element of `go list -m` as is (v4 for github.com/mikefarah/yq/v4),
+	// then the git remote's repository name; the caller chooses.
 	ProjectName string
 	// ModulePath is the main module's path (.ModulePath).
 	ModulePath string
