@@ -322,6 +322,8 @@ func TestPlanErrors(t *testing.T) {
 		{name: "archive name collision", yaml: "project_name: a\narchives: [{name_template: same}]\n", wantErr: "archive named dist/same.tar.gz already exists"},
 		{name: "different binary counts", yaml: "project_name: a\nbuilds: [{id: a, goos: [linux]}, {id: b, goos: [linux, darwin]}]\n",
 			wantErr: "different count of binaries"},
+		{name: "sbom named like an archive", yaml: "project_name: a\nbuilds: [{goos: [linux], goarch: [amd64]}]\nsboms: [{documents: ['{{ .ArtifactName }}']}]\n",
+			wantErr: "two files are named a_0.9.0-SNAPSHOT-abc1234_linux_amd64.tar.gz in dist"},
 		{name: "checksum algorithm", yaml: "project_name: a\nchecksum: {algorithm: blake3}\n", wantErr: `checksum.algorithm "blake3" is not one go-build computes`},
 		{name: "nfpm format", yaml: "project_name: a\nnfpms: [{formats: [archlinux]}]\n", wantErr: `"archlinux" is not a format go-build writes`},
 		{name: "nfpm without linux", yaml: "project_name: a\nbuilds: [{goos: [darwin]}]\nnfpms: [{formats: [deb]}]\n", wantErr: "no linux binaries found"},

@@ -676,6 +676,35 @@ func (p *planner) signs() error {
 	return nil
 }
 
+// checksummed lists what the checksums file covers, GoReleaser's
+// release-uploadable artifacts go-build makes, sorted by name as its lines
+// are.
+func (p *planner) checksummed() error {
+	if p.plan.Checksum.Disable {
+		return nil
+	}
+	var names []string
+	for _, ap := range p.plan.Archives {
+		for _, o := range ap.Archives {
+			names = append(names, o.Name)
+		}
+	}
+	for _, pp := range p.plan.Packages {
+		names = append(names, pp.Name)
+	}
+	for _, s := range p.plan.SBOMs {
+		names = append(names, pathBase(s.Document))
+	}
+	slices.Sort(names)
+	for i := 1; i < len(names); i++ {
+		if names[i] == names[i-1] {
+			return p.errf("two files are named %s in %s; check the name templates", names[i], p.plan.Dist)
+		}
+	}
+	p.plan.Checksum.Files = names
+	return nil
+}
+
 // tagSorts are the git.tag_sort values of GoReleaser OSS.
 var tagSorts = []string{"-version:refname", "-version:creatordate"}
 

@@ -169,9 +169,13 @@ type ArchiveBinary struct {
 
 // ChecksumPlan is checksum.
 type ChecksumPlan struct {
-	Disable    bool        `json:"disable,omitempty"`
-	Algorithm  string      `json:"algorithm"`
-	Name       string      `json:"name"`
+	Disable   bool   `json:"disable,omitempty"`
+	Algorithm string `json:"algorithm"`
+	Name      string `json:"name"`
+	// Files are the names of what the checksums file lists, in its order
+	// (by name): archives, binaries uploaded as they are, packages and
+	// SBOMs; ExtraFiles are added by glob when the source is known.
+	Files      []string    `json:"files,omitempty"`
 	ExtraFiles []ExtraFile `json:"extra_files,omitempty"`
 }
 
@@ -265,7 +269,7 @@ func (p *planner) render(name, text string, f grtmpl.Fields) (string, error) {
 func NewPlan(c *Config, f Facts) (*Plan, error) {
 	p := &planner{c: c, f: f, r: grtmpl.Renderer{Now: f.Now}}
 	p.plan = &Plan{ConfigFile: c.File, Snapshot: f.Snapshot, Monorepo: c.Monorepo, Outside: c.Outside, Warnings: slices.Clone(c.Warnings)}
-	steps := []func() error{p.environment, p.project, p.version, p.before, p.builds, p.universal, p.archives, p.checksum, p.packages, p.sboms, p.signs, p.misc}
+	steps := []func() error{p.environment, p.project, p.version, p.before, p.builds, p.universal, p.archives, p.checksum, p.packages, p.sboms, p.checksummed, p.signs, p.misc}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return nil, err
