@@ -350,8 +350,9 @@ func (r *run) env() map[string]string {
 	return nil
 }
 
-// title is GoReleaser's: English title case (golang.org/x/text/cases).
-var titleCaser = cases.Title(language.English)
+// title is GoReleaser's: English title case (golang.org/x/text/cases). A
+// Caser keeps state, so each call makes its own.
+func title(s string) string { return cases.Title(language.English).String(s) }
 
 // funcs are the functions a template may call, each bounded.
 func (r *run) funcs() template.FuncMap {
@@ -380,7 +381,7 @@ func (r *run) funcs() template.FuncMap {
 		"trim":          s1(strings.TrimSpace),
 		"trimprefix":    s2(strings.TrimPrefix),
 		"trimsuffix":    s2(strings.TrimSuffix),
-		"title":         s1(titleCaser.String),
+		"title":         s1(title),
 		"dir":           s1(filepath.Dir),
 		"base":          s1(filepath.Base),
 		"incmajor":      r.inc("incmajor", semver.Version.IncMajor),
