@@ -15,6 +15,9 @@ import (
 	"dagger/go-build/internal/linuxpkg"
 )
 
+// An artifact's .ArtifactExt is GoReleaser's extra "Ext": a binary's or a
+// package's extension; empty for an archive or the checksums file.
+
 // artFields are the template fields of an artifact (GoReleaser's
 // WithArtifact): its target's and its own.
 func (p *planner) artFields(a artifact) grtmpl.Fields {
@@ -590,7 +593,7 @@ func (p *planner) sboms() error {
 					if o.Format == "binary" {
 						continue
 					}
-					f := p.common.Merge(grtmpl.Artifact{Binary: p.plan.ProjectName, Name: o.Name, Ext: "." + o.Format, Path: path2(p.plan.Dist, o.Name)}.Fields())
+					f := p.common.Merge(grtmpl.Artifact{Binary: p.plan.ProjectName, Name: o.Name, Path: path2(p.plan.Dist, o.Name)}.Fields())
 					if err := add(o.Name, f.Merge(p.targetFieldsOf(o.Target))); err != nil {
 						return err
 					}
@@ -659,7 +662,7 @@ func (p *planner) signs() error {
 		vars := copyEnv(p.env)
 		vars["artifactName"], vars["artifact"], vars["artifactID"], vars["digest"] = p.plan.Checksum.Name, sumPath, "", ""
 		sig := os.Expand(firstNonEmpty(s.Signature, "${artifact}.sig"), func(k string) string { return vars[k] })
-		f := p.common.Merge(grtmpl.Target{}.Fields()).Merge(grtmpl.Artifact{Binary: p.plan.ProjectName, Name: p.plan.Checksum.Name, Ext: pathExt(sumPath), Path: sumPath}.Fields())
+		f := p.common.Merge(grtmpl.Target{}.Fields()).Merge(grtmpl.Artifact{Binary: p.plan.ProjectName, Name: p.plan.Checksum.Name, Path: sumPath}.Fields())
 		name, err := p.render(at+".signature", sig, f.Merge(grtmpl.Fields{"Env": vars}))
 		if err != nil {
 			return err

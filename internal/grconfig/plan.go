@@ -543,8 +543,6 @@ func path2(parts ...string) string { return path.Join(parts...) }
 
 func pathBase(s string) string { return path.Base(s) }
 
-func pathExt(s string) string { return path.Ext(s) }
-
 func copyEnv(m map[string]string) map[string]string {
 	out := make(map[string]string, len(m))
 	for k, v := range m {
