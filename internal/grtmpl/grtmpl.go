@@ -438,7 +438,8 @@ func (r *run) inc(name string, f func(semver.Version) semver.Version) func(strin
 	return func(v string) (string, error) {
 		sv, err := semver.NewVersion(v)
 		if err != nil {
-			return "", fmt.Errorf("%s %q: not a semantic version", name, v)
+			// The value is not named: it may come from .Env.
+			return "", fmt.Errorf("%s: its argument is not a semantic version such as v1.2.3", name)
 		}
 		prefix := ""
 		if strings.HasPrefix(v, "v") {
@@ -452,7 +453,8 @@ func (r *run) filter(reverse bool) func(content, exp string) (string, error) {
 	return func(content, exp string) (string, error) {
 		re, err := regexp.CompilePOSIX(exp)
 		if err != nil {
-			return "", err
+			// The expression is not named: it may come from .Env.
+			return "", errors.New("filter: its expression is not a POSIX regular expression")
 		}
 		var lines []string
 		for line := range strings.SplitSeq(content, "\n") {

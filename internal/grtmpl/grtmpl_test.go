@@ -58,7 +58,7 @@ func TestRender(t *testing.T) {
 		{name: "semver parts", in: "{{.Major}}.{{.Minor}}.{{.Patch}} {{.RawVersion}}", want: "0.9.0 0.9.0"},
 		{name: "snapshot version template", in: `{{ incpatch .Version }}-next`, want: "0.9.1-next"},
 		{name: "incpatch keeps v", in: `{{ incpatch .Tag }} {{ incminor .Tag }} {{ incmajor "v1.2.3" }}`, want: "v0.9.1 v0.10.0 v2.0.0"},
-		{name: "incpatch not semver", in: `{{ incpatch "next" }}`, wantErr: `incpatch "next": not a semantic version`},
+		{name: "incpatch not semver", in: `{{ incpatch "next" }}`, wantErr: `incpatch: its argument is not a semantic version`},
 		{name: "env", in: "{{ .Env.GOVERSION }} {{ envOrDefault \"NOPE\" \"dflt\" }} {{ envOrDefault \"EMPTY\" \"dflt\" }} {{ isEnvSet \"EMPTY\" }} {{ isEnvSet \"GOVERSION\" }}",
 			want: "go1.26.8 dflt  false true"},
 		{name: "missing env", in: "{{ .Env.NOPE }}", wantErr: `map has no entry for key "NOPE"`},
@@ -72,6 +72,8 @@ func TestRender(t *testing.T) {
 			want: "2x a, b, and c a and b"},
 		{name: "printf", in: `{{ printf "%s-%d" .Tag 3 }}`, want: "v0.9.0-3"},
 		{name: "runtime", in: `{{ if .Runtime.Goos }}ok{{ end }}`, want: "ok"},
+		{name: "errors keep env values", in: `{{ incpatch .Env.GOVERSION }}`, wantErr: "incpatch: its argument is not"},
+		{name: "bad filter", in: `{{ filter "a" .Env.GOVERSION }}{{ filter "a" "(" }}`, wantErr: "filter: its expression is not"},
 		{name: "range refused", in: `{{ range split "a,b" "," }}{{ . }}{{ end }}`, wantErr: "range is not accepted"},
 		{name: "define refused", in: `{{ define "x" }}y{{ end }}{{ template "x" }}`, wantErr: "define and block are not accepted"},
 		{name: "readFile refused", in: `{{ readFile "/etc/passwd" }}`, wantErr: "function readFile is not run by go-build: it reads a file"},
@@ -140,5 +142,17 @@ func TestCheck(t *testing.T) {
 	}
 	if err := r.Check("bad", "{{ range .Env }}{{ end }}"); err == nil {
 		t.Fatal("range accepted")
+	}
+}
+
+// TestErrorsKeepValues: an error names the template, never a value the
+// fields hold (an .Env entry may be a secret).
+func TestErrorsKeepValues(t *testing.T) {
+	fields := ctx.Fields().Merge(Fields{"Env": map[string]string{"TOKEN": "s3cr3t("}})
+	for _, in := range []string{`{{ incpatch .Env.TOKEN }}`, `{{ filter "x" .Env.TOKEN }}`, `{{ .Env.TOKEN.Nope }}`, `{{ index .Env.TOKEN 99 }}`, `{{ printf "%d" .Env.TOKEN | len | toupper }}`} {
+		_, err := Renderer{}.Render("t", in, fields)
+		if err == nil || strings.Contains(err.Error(), "s3cr3t") {
+			t.Errorf("Render(%q): err = %v", in, err)
+		}
 	}
 }
