@@ -163,6 +163,8 @@ func TestLoadKeys(t *testing.T) {
 			wantErr: "c.yaml:5: archives[0].files[1].dest: unknown key; did you mean dst?"},
 		{name: "unknown key of a content's file_info", yaml: "nfpms:\n  - contents:\n      - dst: /a\n        file_info: {mode: 0644, user: root}\n",
 			wantErr: "c.yaml:4: nfpms[0].contents[0].file_info.user: unknown key"},
+		{name: "v1 file with a v1 key", yaml: "version: 1\nbuild:\n  binary: x\n",
+			wantErr: "c.yaml: only version: 2 configuration files are supported, yours is version: 1"},
 		{name: "removed in v2", yaml: "build:\n  binary: x\narchives:\n  - rlcp: true\n",
 			wantErr: "c.yaml:1: build: removed in GoReleaser v2; use builds"},
 		{name: "duplicate key", yaml: "builds:\n  - id: a\n    id: b\n", wantErr: `mapping key "id" already defined`},
@@ -182,12 +184,12 @@ func TestLoadKeys(t *testing.T) {
 }
 
 func TestLoadAllErrors(t *testing.T) {
-	_, err := Load("c.yaml", []byte("zzz: 1\nbuilds:\n  - buildmode: pie\n    nope: 1\nincludes: []\n"))
+	_, err := Load("c.yaml", []byte("version: 2\nzzz: 1\nbuilds:\n  - buildmode: pie\n    nope: 1\nincludes: []\n"))
 	if err == nil {
 		t.Fatal("no error")
 	}
 	lines := strings.Split(err.Error(), "\n")
-	want := []string{"c.yaml:1: zzz", "c.yaml:3: builds[0].buildmode", "c.yaml:4: builds[0].nope", "c.yaml:5: includes"}
+	want := []string{"c.yaml:2: zzz", "c.yaml:4: builds[0].buildmode", "c.yaml:5: builds[0].nope", "c.yaml:6: includes"}
 	if len(lines) != len(want) {
 		t.Fatalf("errors:\n%v\nwant %d", err, len(want))
 	}

@@ -114,6 +114,10 @@ func Load(file string, data []byte) (*Config, error) {
 		for _, e := range w.errs {
 			errs = append(errs, e.err)
 		}
+		if v := versionOf(root); v != "2" {
+			// GoReleaser v2 says so too when such a file does not load.
+			errs = append(errs, fmt.Errorf("%w: %s: only version: 2 configuration files are supported, yours is version: %s; please update your configuration", ErrConfig, file, cmpOr(v, "0")))
+		}
 		return nil, errors.Join(errs...)
 	}
 	if err := w.supported.Decode(c); err != nil {
@@ -123,6 +127,25 @@ func Load(file string, data []byte) (*Config, error) {
 		c.Warnings = append(c.Warnings, fmt.Sprintf("only version: 2 configuration files are supported, yours is version: %d; read with the version 2 schema as GoReleaser v2 does", c.Version))
 	}
 	return c, nil
+}
+
+// versionOf is the version key's value, "" when absent.
+func versionOf(root *yaml.Node) string {
+	for _, kv := range pairs(root) {
+		if kv[0].Value == "version" {
+			if v := deref(kv[1]); v.Kind == yaml.ScalarNode {
+				return v.Value
+			}
+		}
+	}
+	return ""
+}
+
+func cmpOr(s, dflt string) string {
+	if s == "" {
+		return dflt
+	}
+	return s
 }
 
 // keyErr is one bad key, with its line for sorting.
