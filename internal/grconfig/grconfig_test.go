@@ -520,21 +520,21 @@ archives: [{files: [LICENSE, /abs/NOTICE]}]
 	}
 }
 
-// TestDocsListEveryKey holds docs/goreleaser.md to the tables: every key
+// TestDocsListEveryKey holds docs/drafts/goreleaser.md to the tables: every key
 // Config holds, every key outside go-build, every GoReleaser key it does
 // not do and every Pro key it refuses is named there, quoted.
 func TestDocsListEveryKey(t *testing.T) {
-	data, err := os.ReadFile("../../docs/goreleaser.md")
+	data, err := os.ReadFile("../../docs/drafts/goreleaser.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	doc := string(data)
 	if !strings.HasPrefix(doc, "# ") || !strings.Contains(strings.SplitN(doc, "\n## ", 2)[0], "```sh\ndagger call release export --path dist\n```") {
-		t.Error("docs/goreleaser.md does not open with dagger call release export --path dist")
+		t.Error("docs/drafts/goreleaser.md does not open with dagger call release export --path dist")
 	}
 	named := func(key, what string) {
 		if !strings.Contains(doc, "`"+key+"`") {
-			t.Errorf("docs/goreleaser.md does not name %s key `%s`", what, key)
+			t.Errorf("docs/drafts/goreleaser.md does not name %s key `%s`", what, key)
 		}
 	}
 	var walk func(reflect.Type, string)
