@@ -270,9 +270,9 @@ func validateShape(t *testing.T, doc []byte) {
 	t.Helper()
 	dec := xml.NewDecoder(bytes.NewReader(doc))
 	type frame struct {
-		name                            string
+		name                             string
 		tests, failures, errors, skipped int
-		attrs                           map[string]string
+		attrs                            map[string]string
 	}
 	var stack []*frame
 	for {
