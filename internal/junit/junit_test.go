@@ -266,8 +266,7 @@ var schema = map[string]struct {
 // validateShape checks doc against schema: the element tree, required
 // attributes, numeric counts and times, and that each suite's counts are
 // its cases'.
-func validateShape(t *testing.T, doc []byte) {
-	t.Helper()
+func shapeError(doc []byte) error {
 	dec := xml.NewDecoder(bytes.NewReader(doc))
 	type frame struct {
 		name                             string
@@ -281,22 +280,22 @@ func validateShape(t *testing.T, doc []byte) {
 			break
 		}
 		if err != nil {
-			t.Fatalf("not well-formed XML: %v", err)
+			return fmt.Errorf("not well-formed XML: %v", err)
 		}
 		switch tok := tok.(type) {
 		case xml.StartElement:
 			name := tok.Name.Local
 			rule, ok := schema[name]
 			if !ok {
-				t.Fatalf("element <%s> is not in the JUnit schema", name)
+				return fmt.Errorf("element <%s> is not in the JUnit schema", name)
 			}
 			if len(stack) == 0 && name != "testsuites" {
-				t.Fatalf("root element <%s>, want <testsuites>", name)
+				return fmt.Errorf("root element <%s>, want <testsuites>", name)
 			}
 			if len(stack) > 0 {
 				parent := stack[len(stack)-1].name
 				if !slices.Contains(schema[parent].children, name) {
-					t.Fatalf("<%s> inside <%s>", name, parent)
+					return fmt.Errorf("<%s> inside <%s>", name, parent)
 				}
 			}
 			f := &frame{name: name, attrs: map[string]string{}}
@@ -305,19 +304,19 @@ func validateShape(t *testing.T, doc []byte) {
 			}
 			for _, a := range rule.required {
 				if _, ok := f.attrs[a]; !ok {
-					t.Fatalf("<%s> lacks attribute %s", name, a)
+					return fmt.Errorf("<%s> lacks attribute %s", name, a)
 				}
 			}
 			for _, a := range []string{"tests", "failures", "errors", "skipped"} {
 				if v, ok := f.attrs[a]; ok {
 					if _, err := strconv.Atoi(v); err != nil {
-						t.Fatalf("<%s %s=%q>: not a count", name, a, v)
+						return fmt.Errorf("<%s %s=%q>: not a count", name, a, v)
 					}
 				}
 			}
 			if v, ok := f.attrs["time"]; ok {
 				if _, err := strconv.ParseFloat(v, 64); err != nil {
-					t.Fatalf("<%s time=%q>: not seconds", name, v)
+					return fmt.Errorf("<%s time=%q>: not seconds", name, v)
 				}
 			}
 			if name == "testcase" && len(stack) > 0 {
@@ -342,9 +341,36 @@ func validateShape(t *testing.T, doc []byte) {
 				got := fmt.Sprintf("%d %d %d %d", f.tests, f.failures, f.errors, f.skipped)
 				want := fmt.Sprintf("%s %s %s %s", f.attrs["tests"], f.attrs["failures"], f.attrs["errors"], f.attrs["skipped"])
 				if got != want {
-					t.Fatalf("suite %s counts tests/failures/errors/skipped %s, its cases %s", f.attrs["name"], want, got)
+					return fmt.Errorf("suite %s counts tests/failures/errors/skipped %s, its cases %s", f.attrs["name"], want, got)
 				}
 			}
+		}
+	}
+	return nil
+}
+
+// validateShape fails t when doc is not of the JUnit shape.
+func validateShape(t *testing.T, doc []byte) {
+	t.Helper()
+	if err := shapeError(doc); err != nil {
+		t.Fatalf("%v\n%s", err, doc)
+	}
+}
+
+// TestShapeCheck holds the shape check to documents it must refuse.
+func TestShapeCheck(t *testing.T) {
+	for doc, want := range map[string]string{
+		`<testsuite name="x" tests="0" failures="0" errors="0" skipped="0" time="0"></testsuite>`:                                                                                                     "root element <testsuite>",
+		`<testsuites><testcase name="a" classname="b" time="0"></testcase></testsuites>`:                                                                                                              "<testcase> inside <testsuites>",
+		`<testsuites><testsuite name="x" tests="0" failures="0" errors="0" skipped="0"></testsuite></testsuites>`:                                                                                     "lacks attribute time",
+		`<testsuites><testsuite name="x" tests="1" failures="0" errors="0" skipped="0" time="0"></testsuite></testsuites>`:                                                                            "counts tests/failures/errors/skipped 1 0 0 0, its cases 0 0 0 0",
+		`<testsuites><testsuite name="x" tests="1" failures="0" errors="0" skipped="0" time="1s"><testcase name="a" classname="b" time="0"/></testsuite></testsuites>`:                                "not seconds",
+		`<testsuites><testsuite name="x" tests="1" failures="0" errors="0" skipped="0" time="0"><testcase name="a" classname="b" time="0"><failure message="m"/></testcase></testsuite></testsuites>`: "its cases 1 1 0 0",
+		`<testsuites><bogus/></testsuites>`: "element <bogus> is not in the JUnit schema",
+		`<testsuites>`:                      "not well-formed XML",
+	} {
+		if err := shapeError([]byte(doc)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("shapeError(%s) = %v, want %q", doc, err, want)
 		}
 	}
 }
