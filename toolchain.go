@@ -384,7 +384,7 @@ func (m *GoBuild) toolchain(ctx context.Context, t platform.Target, tools []stri
 		WithExec(append([]string{"sh", "-c", `set -eu
 ` + pkgscript.Prelude + `export DEBIAN_FRONTEND=noninteractive
 pkg_run apt-get update -q
-pkg_run apt-get install -y -q --no-install-recommends "$@" ca-certificates git make file pkg-config
+pkg_run apt-get install -y -q --no-install-recommends -- "$@" ca-certificates git make file pkg-config
 rm -rf /var/lib/apt/lists/*`, "install"}, llvm...)).
 		WithEnvVariable("GOTOOLCHAIN", "local").
 		WithEnvVariable("GOPATH", "/go").
