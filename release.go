@@ -622,7 +622,7 @@ func exportDocs(ctx context.Context, src *dagger.Directory, dir string) ([]strin
 		}
 		errs = append(errs, err)
 	}
-	if err := errors.Join(errs...); err != nil {
+	if err := release.DocLinksError(errs); err != nil {
 		return nil, fmt.Errorf("release: %w", err)
 	}
 	return release.DefaultFiles(paths), nil
