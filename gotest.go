@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-
 	"dagger/go-build/internal/dagger"
 	"dagger/go-build/internal/fanout"
 	"dagger/go-build/internal/gotest"

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 
-
 	"dagger/go-build/internal/dagger"
 	"dagger/go-build/internal/fanout"
 	"dagger/go-build/internal/imagecfg"
