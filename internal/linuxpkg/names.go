@@ -27,7 +27,7 @@ const BinDir = "/usr/bin"
 // fileNameTemplate is DefaultFileNameTemplate, parsed once, run within
 // the bounds of every name template (usertmpl.NameLimits).
 var fileNameTemplate = func() *usertmpl.Template {
-	t, err := usertmpl.Parse("package file name template", DefaultFileNameTemplate, usertmpl.NameLimits)
+	t, err := usertmpl.Parse("package file name template", DefaultFileNameTemplate, usertmpl.NameLimits, usertmpl.Names)
 	if err != nil {
 		panic(err)
 	}

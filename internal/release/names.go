@@ -97,7 +97,7 @@ type Options struct {
 	Binary string
 	// NameTemplate is a Go text/template for an archive's name without
 	// its extension; empty means DefaultNameTemplate. See TemplateFields
-	// for the fields and usertmpl.Funcs for the functions it may use.
+	// for the fields and usertmpl.Names for the functions it may use.
 	NameTemplate string
 	// Format, when set, is the archive format of every target; empty
 	// means DefaultFormat per target.
@@ -444,10 +444,10 @@ func TemplateFields(projectName, version string, t platform.Target) map[string]s
 
 // parseTemplate parses a name template like GoReleaser does (a field the
 // data lacks is an error, not "<no value>"), within usertmpl's bounds: no
-// range or other loop, only the bounded string functions (usertmpl.Funcs),
+// range or other loop, only the bounded string functions (usertmpl.Names),
 // at most 4 KiB of template and of output, one second a run.
 func parseTemplate(text string) (*usertmpl.Template, error) {
-	t, err := usertmpl.Parse("name template", text, usertmpl.NameLimits)
+	t, err := usertmpl.Parse("name template", text, usertmpl.NameLimits, usertmpl.Names)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrTemplate, err)
 	}

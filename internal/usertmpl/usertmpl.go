@@ -1,16 +1,20 @@
 // Package usertmpl runs the Go text/templates users give go-build (release
-// archive names, and the names of the Linux packages) within bounds, so a
-// short template cannot make a long name or a long run.
+// archive names, Linux package names, a .goreleaser.yaml's templates in
+// internal/grtmpl, a .ko.yaml's in internal/koconfig) within bounds, so a
+// short template cannot make a long string or a long run. It is the one
+// bounded executor: every template site parses and runs through it, each
+// with its own Lang (the functions it offers) and Limits.
 //
-// A template is refused when it is parsed if it can loop or call out:
-// range (and break, continue), template, define and block, and every
-// function but the bounded string functions of Funcs and text/template's
-// comparisons and lookups (and, or, not, eq, ne, lt, le, gt, ge, len,
-// index, slice). What is left runs each of its actions at most once, so
-// its run is bounded by its size; on top of that, every execution stops
-// with an error naming the limit when its output, or a string a function
-// makes, passes Limits.MaxOutput bytes, or when it has run for
-// Limits.Timeout.
+// A template is refused when it is parsed if it can loop or recurse:
+// range (and break, continue), template, define and block; so is a call of
+// a function the Lang refuses (with its reason) and of any text/template
+// builtin but the comparisons and lookups of Builtins, unless the Lang
+// offers a bounded version of it (BoundedPrinting). What is left runs each
+// of its actions at most once, so its run is bounded by its size. On top
+// of that, every execution stops with an error naming the limit when its
+// output, or a string a function makes, passes Limits.MaxOutput bytes, or
+// once it has run for Limits.Timeout; the functions check their results
+// with the execution's Run.
 //
 // The package is pure: it imports no Dagger code.
 package usertmpl
@@ -18,8 +22,8 @@ package usertmpl
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 	"text/template"
 	"text/template/parse"
@@ -48,61 +52,92 @@ type Limits struct {
 // of output (a file name is at most 255 bytes anyway) and one second.
 var NameLimits = Limits{MaxText: 4096, MaxOutput: 4096, Timeout: time.Second}
 
-// builtins are the text/template functions a template may call: none of
-// them makes a string longer than its arguments.
-var builtins = []string{"and", "or", "not", "eq", "ne", "lt", "le", "gt", "ge", "len", "index", "slice"}
+// Builtins are the text/template functions every template may call: none
+// of them makes a string longer than its arguments.
+var Builtins = []string{"and", "or", "not", "eq", "ne", "lt", "le", "gt", "ge", "len", "index", "slice"}
 
-// funcNames are the functions of Funcs, sorted.
-var funcNames = func() []string {
-	var names []string
-	for name := range (&budget{}).funcs() {
-		names = append(names, name)
+// Lang is what templates of one kind may call besides Builtins.
+type Lang struct {
+	// Funcs makes the functions of one execution, each bounded with r
+	// (Run.Str, Run.Size). It is also called with a Run that never runs
+	// to learn their names.
+	Funcs func(r *Run) template.FuncMap
+	// Refused are functions refused when a template is parsed, each
+	// with why (it "reads a file while the template runs").
+	Refused map[string]string
+	// LoopHint says what to use instead of range, in its error.
+	LoopHint string
+}
+
+// Names is the Lang of name templates: StringFuncs, GoReleaser's pure
+// string functions.
+var Names = Lang{Funcs: StringFuncs, LoopHint: "use if, with, the fields and functions such as replace"}
+
+// FuncNames lists the functions a template of lang may call, sorted:
+// lang's and Builtins.
+func (lang Lang) FuncNames() []string {
+	names := slices.Collect(maps.Keys(lang.funcs(&Run{})))
+	names = append(names, Builtins...)
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+func (lang Lang) funcs(r *Run) template.FuncMap {
+	if lang.Funcs == nil {
+		return template.FuncMap{}
 	}
-	sort.Strings(names)
-	return names
-}()
-
-// Funcs lists the functions a template may call: the bounded string
-// functions (GoReleaser's pure ones: replace, split, contains, tolower,
-// toupper, trim, trimprefix, trimsuffix, title), then text/template's
-// builtins this package accepts.
-func Funcs() []string {
-	return append(slices.Clone(funcNames), builtins...)
+	return lang.Funcs(r)
 }
 
 // Template is a parsed template, checked to be bounded.
 type Template struct {
 	tmpl   *template.Template
+	text   string
 	limits Limits
+	lang   Lang
 }
 
 // Parse reads text as a template named name (what errors call it), with
 // missingkey=error so a field the data lacks fails rather than printing
 // "<no value>". It refuses a template longer than limits.MaxText, one
 // that does not parse, and one that uses a construct that can loop or a
-// function outside Funcs, each error naming the construct and what is
-// accepted. Errors wrap ErrTemplate.
-func Parse(name, text string, limits Limits) (*Template, error) {
+// function lang does not offer, each error naming the construct and what
+// is accepted. Errors wrap ErrTemplate.
+func Parse(name, text string, limits Limits, lang Lang) (*Template, error) {
 	if len(text) > limits.MaxText {
 		return nil, fmt.Errorf("%w: %s is %d bytes long: at most %d are accepted", ErrTemplate, name, len(text), limits.MaxText)
 	}
-	t, err := template.New(name).Option("missingkey=error").Funcs((&budget{}).funcs()).Parse(text)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s %q: %v", ErrTemplate, name, text, err)
+	// Refused functions parse, so their error is their reason rather
+	// than "not defined"; the check below refuses them.
+	known := lang.funcs(&Run{})
+	for n := range lang.Refused {
+		if _, ok := known[n]; !ok {
+			known[n] = func() string { return "" }
+		}
 	}
-	if defined := t.Templates(); len(defined) > 1 {
-		return nil, fmt.Errorf("%w: %s %q: define and block are not accepted: a name template is one template", ErrTemplate, name, text)
+	t, err := template.New(name).Option("missingkey=error").Funcs(known).Parse(text)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s %q: %s", ErrTemplate, name, text, strings.TrimPrefix(err.Error(), "template: "))
+	}
+	if len(t.Templates()) > 1 {
+		return nil, fmt.Errorf("%w: %s %q: define and block are not accepted: a template here is one template", ErrTemplate, name, text)
 	}
 	if t.Tree != nil {
-		if err := check(t.Tree.Root); err != nil {
+		c := checker{lang: lang, known: known}
+		if err := c.check(t.Tree.Root); err != nil {
 			return nil, fmt.Errorf("%w: %s %q: %v", ErrTemplate, name, text, err)
 		}
 	}
-	return &Template{tmpl: t, limits: limits}, nil
+	return &Template{tmpl: t, text: text, limits: limits, lang: lang}, nil
 }
 
-// check refuses the nodes that can loop or call out.
-func check(node parse.Node) error {
+// checker refuses the nodes that can loop or call out.
+type checker struct {
+	lang  Lang
+	known template.FuncMap
+}
+
+func (c checker) check(node parse.Node) error {
 	switch n := node.(type) {
 	case nil:
 		return nil
@@ -110,43 +145,51 @@ func check(node parse.Node) error {
 		if n == nil {
 			return nil
 		}
-		for _, c := range n.Nodes {
-			if err := check(c); err != nil {
+		for _, k := range n.Nodes {
+			if err := c.check(k); err != nil {
 				return err
 			}
 		}
 	case *parse.ActionNode:
-		return check(n.Pipe)
+		return c.check(n.Pipe)
 	case *parse.IfNode:
-		return checkBranch(&n.BranchNode)
+		return c.branch(&n.BranchNode)
 	case *parse.WithNode:
-		return checkBranch(&n.BranchNode)
+		return c.branch(&n.BranchNode)
 	case *parse.RangeNode:
-		return errors.New("range is not accepted: a name template runs each action once (use if, with, the fields and functions such as replace)")
+		msg := "range is not accepted: a template here runs each action once"
+		if c.lang.LoopHint != "" {
+			msg += " (" + c.lang.LoopHint + ")"
+		}
+		return errors.New(msg)
 	case *parse.BreakNode, *parse.ContinueNode:
-		return fmt.Errorf("%s is not accepted: a name template has no loops", n)
+		return fmt.Errorf("%s is not accepted: a template here has no loops", n)
 	case *parse.TemplateNode:
-		return fmt.Errorf("{{template %q}} is not accepted: a name template is one template", n.Name)
+		return fmt.Errorf("{{template %q}} is not accepted: a template here is one template", n.Name)
 	case *parse.PipeNode:
 		if n == nil {
 			return nil
 		}
-		for _, c := range n.Cmds {
-			if err := check(c); err != nil {
+		for _, k := range n.Cmds {
+			if err := c.check(k); err != nil {
 				return err
 			}
 		}
 	case *parse.CommandNode:
 		for _, a := range n.Args {
-			if err := check(a); err != nil {
+			if err := c.check(a); err != nil {
 				return err
 			}
 		}
 	case *parse.ChainNode:
-		return check(n.Node)
+		return c.check(n.Node)
 	case *parse.IdentifierNode:
-		if !slices.Contains(funcNames, n.Ident) && !slices.Contains(builtins, n.Ident) {
-			return fmt.Errorf("function %s is not accepted (its output is not bounded); accepted: %s", n.Ident, strings.Join(Funcs(), ", "))
+		if why, ok := c.lang.Refused[n.Ident]; ok {
+			return fmt.Errorf("function %s is not run by go-build: it %s", n.Ident, why)
+		}
+		_, offered := c.lang.funcs(&Run{})[n.Ident]
+		if !offered && !slices.Contains(Builtins, n.Ident) {
+			return fmt.Errorf("function %s is not accepted (its output is not bounded); accepted: %s", n.Ident, strings.Join(c.lang.FuncNames(), ", "))
 		}
 	case *parse.TextNode, *parse.CommentNode, *parse.FieldNode, *parse.VariableNode, *parse.DotNode,
 		*parse.StringNode, *parse.NumberNode, *parse.BoolNode, *parse.NilNode:
@@ -156,9 +199,9 @@ func check(node parse.Node) error {
 	return nil
 }
 
-func checkBranch(b *parse.BranchNode) error {
+func (c checker) branch(b *parse.BranchNode) error {
 	for _, n := range []parse.Node{b.Pipe, b.List, b.ElseList} {
-		if err := check(n); err != nil {
+		if err := c.check(n); err != nil {
 			return err
 		}
 	}
@@ -170,126 +213,209 @@ func checkBranch(b *parse.BranchNode) error {
 // passes MaxOutput bytes or the run passes Timeout; then nothing longer
 // than the limit was made.
 func (t *Template) Execute(data any) (string, error) {
-	b := &budget{max: t.limits.MaxOutput, deadline: time.Now().Add(t.limits.Timeout), timeout: t.limits.Timeout}
+	r := &Run{limits: t.limits, deadline: time.Now().Add(t.limits.Timeout)}
 	run, err := t.tmpl.Clone()
 	if err != nil {
 		return "", fmt.Errorf("%w: %v", ErrTemplate, err)
 	}
-	run.Funcs(b.funcs())
-	w := &boundedWriter{b: b}
+	run.Funcs(t.lang.funcs(r))
+	w := &boundedWriter{r: r}
 	if err := run.Execute(w, data); err != nil {
-		if b.err != nil {
-			return "", b.err
+		if r.stop != nil {
+			err = r.stop
 		}
-		return "", fmt.Errorf("%w: %v", ErrTemplate, err)
+		return "", fmt.Errorf("%w: %s %q: %s", ErrTemplate, t.tmpl.Name(), t.text, strings.TrimPrefix(err.Error(), "template: "))
 	}
 	return w.out.String(), nil
 }
 
-// budget is what one execution may still do.
-type budget struct {
-	max      int
+// Run is one execution of a template: what it may still make, and until
+// when. A Lang's functions check what they make with it.
+type Run struct {
+	limits   Limits
 	deadline time.Time
-	timeout  time.Duration
-	// err is the first limit passed; it stops the execution.
-	err error
+	// stop is the first limit passed; it ends the execution.
+	stop error
 }
 
-// fail records and returns the error of a limit passed.
-func (b *budget) fail(err error) error {
-	if b.err == nil {
-		b.err = err
+// MaxOutput is the longest string the execution may make.
+func (r *Run) MaxOutput() int { return r.limits.MaxOutput }
+
+func (r *Run) fail(err error) error {
+	if r.stop == nil {
+		r.stop = err
 	}
-	return b.err
+	return r.stop
 }
 
-// checkTime fails once the execution has run for longer than its timeout.
-func (b *budget) checkTime() error {
-	if b.err != nil {
-		return b.err
+// Tick fails once the execution has run for longer than its timeout (or
+// has passed a limit already).
+func (r *Run) Tick() error {
+	if r.stop != nil {
+		return r.stop
 	}
-	if time.Now().After(b.deadline) {
-		return b.fail(fmt.Errorf("%w: the template ran for more than %v", ErrTemplate, b.timeout))
+	if !r.deadline.IsZero() && time.Now().After(r.deadline) {
+		return r.fail(fmt.Errorf("the template ran for more than %v", r.limits.Timeout))
 	}
 	return nil
 }
 
-// checkSize fails when a string of n bytes would pass the limit; what
-// names the string in the error.
-func (b *budget) checkSize(what string, n int) error {
-	if err := b.checkTime(); err != nil {
+// Size fails when a string of n bytes, what, would pass the limit: the
+// check before making a string that can be far longer than its inputs.
+func (r *Run) Size(what string, n int) error {
+	if err := r.Tick(); err != nil {
 		return err
 	}
-	if n > b.max {
-		return b.fail(fmt.Errorf("%w: %s would be %d bytes long: at most %d are accepted", ErrTemplate, what, n, b.max))
+	if n > r.limits.MaxOutput {
+		return r.fail(fmt.Errorf("%s would be %d bytes long: at most %d are accepted", what, n, r.limits.MaxOutput))
 	}
 	return nil
+}
+
+// Str returns s, what a function made, when it is within the limit.
+func (r *Run) Str(what, s string) (string, error) {
+	if err := r.Size(what, len(s)); err != nil {
+		return "", err
+	}
+	return s, nil
+}
+
+// Strs returns ss when, all together, it is within the limit.
+func (r *Run) Strs(what string, ss []string) ([]string, error) {
+	n := len(ss)
+	for _, s := range ss {
+		n += len(s)
+	}
+	if err := r.Size(what, n); err != nil {
+		return nil, err
+	}
+	return ss, nil
 }
 
 // boundedWriter keeps the output, failing once it passes the limit.
 type boundedWriter struct {
-	b   *budget
+	r   *Run
 	out strings.Builder
 }
 
 func (w *boundedWriter) Write(p []byte) (int, error) {
-	if err := w.b.checkSize("the output", w.out.Len()+len(p)); err != nil {
+	if err := w.r.Size("the output", w.out.Len()+len(p)); err != nil {
 		return 0, err
 	}
 	return w.out.Write(p)
 }
 
-// funcs are the string functions, each failing before it makes a string
-// longer than the limit, or once the execution has run out of time.
-func (b *budget) funcs() template.FuncMap {
-	// unary wraps f, whose result is at most grow times as long as its
-	// argument.
-	unary := func(name string, grow int, f func(string) string) func(string) (string, error) {
+// StringFuncs are GoReleaser's pure string functions (replace, split,
+// contains, tolower, toupper, trim, trimprefix, trimsuffix, title), each
+// failing before it makes a string longer than r's limit, or once r has
+// run out of time.
+func StringFuncs(r *Run) template.FuncMap {
+	// grow wraps f, whose result is at most 4 times as long as its
+	// argument: a rune's other case, or U+FFFD for a bad byte, takes at
+	// most 3 bytes more than itself in UTF-8.
+	grow := func(name string, f func(string) string) func(string) (string, error) {
 		return func(s string) (string, error) {
-			if err := b.checkSize("the result of "+name, len(s)*grow); err != nil {
+			if err := r.Size("the result of "+name, 4*len(s)); err != nil {
 				return "", err
 			}
-			out := f(s)
-			return out, b.checkSize("the result of "+name, len(out))
+			return r.Str("the result of "+name, f(s))
 		}
+	}
+	// shrink wraps f, whose result is no longer than its arguments.
+	shrink := func(f func(string, string) string) func(string, string) (string, error) {
+		return func(a, b string) (string, error) { return f(a, b), r.Tick() }
 	}
 	return template.FuncMap{
 		"replace": func(s, old, new string) (string, error) {
-			n := strings.Count(s, old)
-			if err := b.checkSize("the result of replace", len(s)+n*(len(new)-len(old))); err != nil {
+			// Checked before the call: the result can be far longer
+			// than its arguments.
+			if err := r.Size("the result of replace", len(s)+strings.Count(s, old)*(len(new)-len(old))); err != nil {
 				return "", err
 			}
 			return strings.ReplaceAll(s, old, new), nil
 		},
 		"split": func(s, sep string) ([]string, error) {
-			if err := b.checkTime(); err != nil {
+			if err := r.Tick(); err != nil {
 				return nil, err
 			}
-			return strings.Split(s, sep), nil
+			return r.Strs("the result of split", strings.Split(s, sep))
 		},
 		"contains": func(s, sub string) (bool, error) {
-			return strings.Contains(s, sub), b.checkTime()
+			return strings.Contains(s, sub), r.Tick()
 		},
 		"trim": func(s string) (string, error) {
-			return strings.TrimSpace(s), b.checkTime()
+			return strings.TrimSpace(s), r.Tick()
 		},
-		"trimprefix": func(s, prefix string) (string, error) {
-			return strings.TrimPrefix(s, prefix), b.checkTime()
-		},
-		"trimsuffix": func(s, suffix string) (string, error) {
-			return strings.TrimSuffix(s, suffix), b.checkTime()
-		},
-		// A rune's upper or lower case takes at most 3 bytes more than
-		// itself in UTF-8, so a result is at most 4 times as long.
-		"tolower": unary("tolower", 4, strings.ToLower),
-		"toupper": unary("toupper", 4, strings.ToUpper),
-		"title":   unary("title", 4, Title),
+		"trimprefix": shrink(strings.TrimPrefix),
+		"trimsuffix": shrink(strings.TrimSuffix),
+		"tolower":    grow("tolower", strings.ToLower),
+		"toupper":    grow("toupper", strings.ToUpper),
+		"title":      grow("title", Title),
 	}
+}
+
+// BoundedPrinting are text/template's printing and escaping builtins
+// (print, printf, println, html, js, urlquery) bounded with r, for a Lang
+// that offers them: every result is checked, and a printf width or
+// precision past r's limit, or given by *, is refused before fmt pads in
+// memory.
+func BoundedPrinting(r *Run) template.FuncMap {
+	bounded := func(name string, f func(...any) string) func(...any) (string, error) {
+		return func(args ...any) (string, error) {
+			if err := r.Tick(); err != nil {
+				return "", err
+			}
+			return r.Str("the result of "+name, f(args...))
+		}
+	}
+	return template.FuncMap{
+		"print":   bounded("print", fmt.Sprint),
+		"println": bounded("println", fmt.Sprintln),
+		"printf": func(format string, args ...any) (string, error) {
+			if err := checkFormat(format, r.limits.MaxOutput); err != nil {
+				return "", r.fail(err)
+			}
+			return bounded("printf", func(a ...any) string { return fmt.Sprintf(format, a...) })(args...)
+		},
+		"html":     bounded("html", template.HTMLEscaper),
+		"js":       bounded("js", template.JSEscaper),
+		"urlquery": bounded("urlquery", template.URLQueryEscaper),
+	}
+}
+
+// checkFormat refuses a printf format whose width or precision could make
+// a string longer than max before it is checked, and * widths.
+func checkFormat(format string, max int) error {
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		for i++; i < len(format); i++ {
+			c := format[i]
+			if c == '*' {
+				return fmt.Errorf("printf %q: a * width or precision is not accepted", format)
+			}
+			if c >= '0' && c <= '9' {
+				n := 0
+				for ; i < len(format) && format[i] >= '0' && format[i] <= '9'; i++ {
+					if n = n*10 + int(format[i]-'0'); n > max {
+						return fmt.Errorf("printf %q: a width or precision passes %d", format, max)
+					}
+				}
+				i--
+				continue
+			}
+			if strings.IndexByte("+-# .[]", c) < 0 {
+				break
+			}
+		}
+	}
+	return nil
 }
 
 // Title upper-cases the first letter of every word and lower-cases the
 // rest, which is what GoReleaser's title (cases.Title for English) does
-// to the ASCII words in names; go-build has no golang.org/x/text.
+// to the ASCII words in names.
 func Title(s string) string {
 	var b strings.Builder
 	start := true

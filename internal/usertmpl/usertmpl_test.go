@@ -3,6 +3,7 @@ package usertmpl
 import (
 	"strings"
 	"testing"
+	"text/template"
 	"time"
 
 	"dagger/go-build/internal/errtest"
@@ -49,7 +50,7 @@ func TestExecute(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tmpl, err := Parse("name template", tt.text, NameLimits)
+			tmpl, err := Parse("name template", tt.text, NameLimits, Names)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -76,7 +77,7 @@ func TestParseRefuses(t *testing.T) {
 		{"define", `{{ define "x" }}a{{ end }}{{ .Os }}`, "define and block are not accepted"},
 		{"block", `{{ block "x" . }}a{{ end }}`, "define and block are not accepted"},
 		{"template call", `{{ template "name template" . }}`, `{{template "name template"}} is not accepted`},
-		{"printf with a width", `{{ printf "%0999999999d" 1 }}`, "function printf is not accepted (its output is not bounded); accepted: contains, replace, split, title,"},
+		{"printf with a width", `{{ printf "%0999999999d" 1 }}`, "function printf is not accepted (its output is not bounded); accepted: and, contains, eq, ge, gt, index, le, len, lt, ne, not, or, replace, slice, split, title, tolower, toupper, trim, trimprefix, trimsuffix"},
 		{"print", `{{ print .Os .Os }}`, "function print is not accepted"},
 		{"js doubles backslashes", `{{ js (js (js .Os)) }}`, "function js is not accepted"},
 		{"html", `{{ html .Os }}`, "function html is not accepted"},
@@ -84,13 +85,13 @@ func TestParseRefuses(t *testing.T) {
 		{"call", `{{ call .Os }}`, "function call is not accepted"},
 		{"function in a condition", `{{ if printf "%d" 1 }}x{{ end }}`, "function printf is not accepted"},
 		{"function in a parenthesized argument", `{{ toupper (println .Os) }}`, "function println is not accepted"},
-		{"does not parse", `{{ .Os `, `name template "{{ .Os ": template: name template:1: unclosed action`},
+		{"does not parse", `{{ .Os `, `name template "{{ .Os ": name template:1: unclosed action`},
 		{"unknown function", `{{ env "HOME" }}`, `function "env" not defined`},
 		{"too long", strings.Repeat("x", 4097), "name template is 4097 bytes long: at most 4096 are accepted"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse("name template", tt.text, NameLimits)
+			_, err := Parse("name template", tt.text, NameLimits, Names)
 			errtest.Check(t, err, ErrTemplate, tt.want)
 		})
 	}
@@ -114,7 +115,7 @@ func TestExecuteBounds(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tmpl, err := Parse("name template", tt.text, tt.limits)
+			tmpl, err := Parse("name template", tt.text, tt.limits, Names)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -128,7 +129,7 @@ func TestExecuteBounds(t *testing.T) {
 }
 
 func TestExecuteMissingField(t *testing.T) {
-	tmpl, err := Parse("name template", `{{ .Commit }}`, NameLimits)
+	tmpl, err := Parse("name template", `{{ .Commit }}`, NameLimits, Names)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,5 +144,54 @@ func TestTitle(t *testing.T) {
 		if got := Title(in); got != want {
 			t.Errorf("Title(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// lang is a Lang with the printing builtins, one refused function and one
+// of its own, as internal/grtmpl and internal/koconfig make theirs.
+var lang = Lang{
+	Funcs: func(r *Run) template.FuncMap {
+		m := BoundedPrinting(r)
+		m["twice"] = func(s string) (string, error) {
+			if err := r.Size("the result of twice", 2*len(s)); err != nil {
+				return "", err
+			}
+			return s + s, nil
+		}
+		return m
+	},
+	Refused:  map[string]string{"readFile": "reads a file while the template runs"},
+	LoopHint: "use index",
+}
+
+func TestLang(t *testing.T) {
+	tests := []struct {
+		name, text, want, wantErr string
+		limits                    Limits
+	}{
+		{name: "printf", text: `{{ printf "%s-%05d" .Os 7 }}`, want: "linux-00007"},
+		{name: "print and escapes", text: `{{ print .Os 1 }} {{ html "<a>" }} {{ js "'" }} {{ urlquery "a b" }}`, want: `linux1 &lt;a&gt; \' a+b`},
+		{name: "own function", text: `{{ twice .Arch }}`, want: "amd64amd64"},
+		{name: "refused with its reason", text: `{{ readFile "/etc/passwd" }}`, wantErr: "function readFile is not run by go-build: it reads a file while the template runs"},
+		{name: "range with the hint", text: `{{ range .Os }}{{ end }}`, wantErr: "range is not accepted: a template here runs each action once (use index)"},
+		{name: "call still refused", text: `{{ call .Os }}`, wantErr: "function call is not accepted (its output is not bounded); accepted: and, eq, ge, gt, html, index, js, le, len, lt, ne, not, or, print, printf, println, slice, twice, urlquery"},
+		{name: "printf width", text: `{{ printf "%0999999999d" 1 }}`, wantErr: `printf "%0999999999d": a width or precision passes 4096`},
+		{name: "printf star", text: `{{ printf "%*d" 5 1 }}`, wantErr: `printf "%*d": a * width or precision is not accepted`},
+		// Each js doubles the backslashes: 2, 4, ... 4096, then 8192.
+		{name: "js doubling", text: "{{ " + strings.Repeat("js (", 12) + `"\\\\"` + strings.Repeat(")", 12) + " }}", wantErr: "the result of js would be 8192 bytes long: at most 4096"},
+		{name: "own function doubling", text: `{{ twice (twice (twice (twice (twice (twice (twice (twice (twice (twice .Os))))))))) }}`, wantErr: "the result of twice would be 5120 bytes long: at most 4096"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tmpl, err := Parse("a template", tt.text, NameLimits, lang)
+			if err == nil {
+				var got string
+				got, err = tmpl.Execute(data)
+				if err == nil && got != tt.want {
+					t.Errorf("got %q, want %q", got, tt.want)
+				}
+			}
+			errtest.Check(t, err, ErrTemplate, tt.wantErr)
+		})
 	}
 }
