@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"dagger/go-build/internal/cgoenv"
+	"dagger/go-build/internal/pkgscript"
 	"dagger/go-build/internal/platform"
 	"dagger/go-build/internal/sbom"
 )
@@ -61,12 +61,14 @@ func cPackagesQuery(b cgoenv.Builder, t platform.Target, sameSystem bool, extra 
 		if !sameSystem {
 			return sbom.ApkListCommand + " --root " + cgoenv.Sysroot(t)
 		}
-		return sbom.ApkListCommand + " " + strings.Join(append([]string{"musl", "musl-dev", "libgcc"}, extra...), " ")
+		return sbom.ApkListCommand + " " + pkgscript.Words(append([]string{"musl", "musl-dev", "libgcc"}, extra...))
 	}
 	if !sameSystem {
 		return sbom.DpkgQueryCommand
 	}
-	names := append([]string{"libc6", "libc6-dev", "linux-libc-dev", "'libgcc-*-dev'", "libgcc-s1"}, extra...)
+	names := pkgscript.Words(append([]string{"libc6", "libc6-dev", "linux-libc-dev", "libgcc-*-dev", "libgcc-s1"}, extra...))
 	// Known but uninstalled packages print an empty version: drop them.
-	return sbom.DpkgQueryCommand + " " + strings.Join(names, " ") + ` 2>/dev/null | awk -F'\t' '$2 != ""'`
+	// The names (--target-packages checked by buildopts) are quoted
+	// shell words after --.
+	return sbom.DpkgQueryCommand + " -- " + names + ` 2>/dev/null | awk -F'\t' '$2 != ""'`
 }

@@ -21,7 +21,7 @@ func TestCPackagesQuery(t *testing.T) {
 	}{
 		{"foreign debian: every package, filtered by arch later", debian, false, sbom.DpkgQueryCommand},
 		{"foreign alpine: the sysroot", alpine, false, sbom.ApkListCommand + " --root /sysroot/arm64"},
-		{"native alpine: the named packages", alpine, true, sbom.ApkListCommand + " musl musl-dev libgcc zlib-dev"},
+		{"native alpine: the named packages", alpine, true, sbom.ApkListCommand + " 'musl' 'musl-dev' 'libgcc' 'zlib-dev'"},
 	}
 	for _, tt := range tests {
 		extra := []string{"zlib-dev"}

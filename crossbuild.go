@@ -275,7 +275,7 @@ func (m *GoBuild) withSource(ctr *dagger.Container, src *dagger.Directory) *dagg
 func (m *GoBuild) downloadModules(ctr *dagger.Container) *dagger.File {
 	script := []string{"sh", "-c", `go mod download && echo downloaded > "$1"`, "sh", downloadedMarker}
 	if len(m.DefaultPackages) > 0 {
-		script = append([]string{"sh", "-c", `marker=$1; shift; go list -deps "$@" >/dev/null && echo downloaded > "$marker"`,
+		script = append([]string{"sh", "-c", `marker=$1; shift; go list -deps -- "$@" >/dev/null && echo downloaded > "$marker"`,
 			"sh", downloadedMarker}, m.DefaultPackages...)
 	}
 	return ctr.WithExec(script).File(downloadedMarker)

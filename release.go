@@ -412,8 +412,8 @@ func (p *buildPlan) writeBinariesTree(ctx context.Context, req releaseRequest, w
 	return release.WriteBinarySBOMs(built, mtime)
 }
 
-// writeArchives builds every target into work/bin, exports the source's
-// docs into work/docs, and writes the SBOMs, archives and checksums file
+// writeArchives exports the source's docs into work/docs, builds every
+// target into work/bin, and writes the SBOMs, archives and checksums file
 // named by names into work/dist.
 func (p *buildPlan) writeArchives(ctx context.Context, req releaseRequest, names release.Plan, work string, mtime time.Time) error {
 	// The engine exports to absolute paths.
@@ -421,12 +421,14 @@ func (p *buildPlan) writeArchives(ctx context.Context, req releaseRequest, names
 	if err != nil {
 		return err
 	}
-	built, err := p.buildRelease(ctx, req.targets, filepath.Join(dir, "bin"), req.options.SBOM)
+	// The docs first: a symbolic link among them that is refused fails
+	// the release before anything builds.
+	docsDir := filepath.Join(dir, "docs")
+	docs, err := exportDocs(ctx, p.moduleDir(), docsDir)
 	if err != nil {
 		return err
 	}
-	docsDir := filepath.Join(dir, "docs")
-	docs, err := exportDocs(ctx, p.moduleDir(), docsDir)
+	built, err := p.buildRelease(ctx, req.targets, filepath.Join(dir, "bin"), req.options.SBOM)
 	if err != nil {
 		return err
 	}
@@ -577,7 +579,11 @@ func targetDir(t platform.Target) string {
 // exportDocs exports the source root's license, readme and changelog files
 // (GoReleaser's default archive files) into dir and returns their paths
 // relative to it, slash-separated and sorted, as release.DefaultFiles
-// picks them.
+// picks them. A symbolic link among them is followed only to a regular
+// file inside the source directory (release.ResolveDocLink, then
+// followDocLink), whose contents replace the link in dir; any other link
+// fails the release naming it, so no file outside the source, such as
+// one of this module's container, ever reaches an archive.
 func exportDocs(ctx context.Context, src *dagger.Directory, dir string) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -586,23 +592,90 @@ func exportDocs(ctx context.Context, src *dagger.Directory, dir string) ([]strin
 	if _, err := picked.Export(ctx, dir); err != nil {
 		return nil, fmt.Errorf("exporting the source's license, readme and changelog files: %w", withStderr(err))
 	}
-	var paths []string
+	var paths, links []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		// A symbolic link is archived as the file it points to.
-		if info, err := os.Stat(p); err != nil || !info.Mode().IsRegular() {
-			return nil
-		}
 		rel, err := filepath.Rel(dir, p)
-		paths = append(paths, filepath.ToSlash(rel))
-		return err
+		if err != nil {
+			return err
+		}
+		// WalkDir does not follow links: a link to a directory is a link
+		// here too. Other special files are left out.
+		switch {
+		case d.Type()&fs.ModeSymlink != 0:
+			links = append(links, filepath.ToSlash(rel))
+		case d.Type().IsRegular():
+			paths = append(paths, filepath.ToSlash(rel))
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	var errs []error
+	for _, link := range links {
+		err := followDocLink(ctx, src, dir, link)
+		if err == nil {
+			paths = append(paths, link)
+		}
+		errs = append(errs, err)
+	}
+	if err := release.DocLinksError(errs); err != nil {
+		return nil, fmt.Errorf("release: %w", err)
+	}
 	return release.DefaultFiles(paths), nil
+}
+
+// followDocLink replaces the symbolic link at link (slash-separated,
+// relative to dir, where src's docs were exported) with the contents of
+// the file it points at in src, when that is a regular file inside src
+// reached through directories alone; otherwise it fails naming the link,
+// its target and what it points at. The link itself is never read
+// through: only its text, and the file from src.
+func followDocLink(ctx context.Context, src *dagger.Directory, dir, link string) error {
+	p := filepath.Join(dir, filepath.FromSlash(link))
+	target, err := os.Readlink(p)
+	if err != nil {
+		return err
+	}
+	resolved, err := release.ResolveDocLink(link, target)
+	if err != nil {
+		return err
+	}
+	elems := strings.Split(resolved, "/")
+	for i := range elems {
+		sub := strings.Join(elems[:i+1], "/")
+		last := i == len(elems)-1
+		ft, err := src.Stat(sub, dagger.DirectoryStatOpts{DoNotFollowSymlinks: true}).FileType(ctx)
+		switch {
+		case err != nil:
+			return release.DocLinkTargetError(link, target, fmt.Sprintf("%s, which is not in the source", sub))
+		case last && ft == dagger.FileTypeRegular, !last && ft == dagger.FileTypeDirectory:
+			continue
+		case ft == dagger.FileTypeSymlink:
+			return release.DocLinkTargetError(link, target, fmt.Sprintf("%s, another symbolic link (links are followed once)", sub))
+		case last && ft == dagger.FileTypeDirectory:
+			return release.DocLinkTargetError(link, target, fmt.Sprintf("%s, a directory", sub))
+		default:
+			return release.DocLinkTargetError(link, target, fmt.Sprintf("%s, of file type %s", sub, ft))
+		}
+	}
+	if err := os.Remove(p); err != nil {
+		return err
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return err
+	}
+	if _, err := src.File(resolved).Export(ctx, abs); err != nil {
+		return fmt.Errorf("exporting %s, the target of %s: %w", resolved, link, withStderr(err))
+	}
+	if info, err := os.Lstat(p); err != nil || !info.Mode().IsRegular() {
+		return release.DocLinkTargetError(link, target, resolved+", which did not export as a regular file")
+	}
+	return nil
 }
 
 // workdirDirectory loads the directory rel this process wrote into its

@@ -35,11 +35,15 @@ func (m *GoBuild) Toolchain(
 	// linux/arm64. Default: the engine's own platform.
 	// +optional
 	platform string,
-	// Extra Go tools to build in, as package@version (e.g.
+	// Extra Go tools to build in, as package@version, the version a
+	// semantic version or latest (e.g.
 	// golang.org/x/tools/cmd/goimports@v0.30.0). Default: none.
 	// +optional
 	tools []string,
 ) (*dagger.Container, error) {
+	if err := toolchainver.CheckTools(tools); err != nil {
+		return nil, err
+	}
 	t, err := m.target(ctx, platform)
 	if err != nil {
 		return nil, err
@@ -75,11 +79,15 @@ func (m *GoBuild) Branch() (string, error) {
 // The toolchain is built for the engine's platform.
 func (m *GoBuild) WithToolchain(
 	ctx context.Context,
-	// Extra Go tools to build in, as package@version (e.g.
+	// Extra Go tools to build in, as package@version, the version a
+	// semantic version or latest (e.g.
 	// golang.org/x/tools/cmd/goimports@v0.30.0). Default: none.
 	// +optional
 	tools []string,
 ) (*GoBuild, error) {
+	if err := toolchainver.CheckTools(tools); err != nil {
+		return nil, err
+	}
 	t, err := m.nativeTarget(ctx)
 	if err != nil {
 		return nil, err
@@ -102,7 +110,8 @@ func (m *GoBuild) ToolchainImage(
 	// Default: linux/amd64,linux/arm64,linux/ppc64le,linux/s390x.
 	// +default=["linux/amd64","linux/arm64","linux/ppc64le","linux/s390x"]
 	platforms []string,
-	// Extra Go tools to build in, as package@version (e.g.
+	// Extra Go tools to build in, as package@version, the version a
+	// semantic version or latest (e.g.
 	// golang.org/x/tools/cmd/goimports@v0.30.0). Default: none.
 	// +optional
 	tools []string,
@@ -132,7 +141,8 @@ func (m *GoBuild) PublishToolchain(
 	// linux/amd64,linux/arm64,linux/ppc64le,linux/s390x.
 	// +default=["linux/amd64","linux/arm64","linux/ppc64le","linux/s390x"]
 	platforms []string,
-	// Extra Go tools to build in, as package@version (e.g.
+	// Extra Go tools to build in, as package@version, the version a
+	// semantic version or latest (e.g.
 	// golang.org/x/tools/cmd/goimports@v0.30.0). Default: none.
 	// +optional
 	tools []string,
@@ -163,6 +173,9 @@ func (m *GoBuild) PublishToolchain(
 ) (string, error) {
 	repo, err := imagecfg.ParseRepository(image)
 	if err != nil {
+		return "", err
+	}
+	if err := toolchainver.CheckTools(tools); err != nil {
 		return "", err
 	}
 	to, err := m.newLayoutPush(ctx, repo.Registry(), username, password, dockerConfig, insecure, registryService, stallTimeout)
@@ -274,6 +287,9 @@ type toolchainSet struct {
 }
 
 func (m *GoBuild) toolchains(ctx context.Context, platforms, tools []string) (*toolchainSet, error) {
+	if err := toolchainver.CheckTools(tools); err != nil {
+		return nil, err
+	}
 	targets, err := platform.ParseList(platforms)
 	if err != nil {
 		return nil, err
@@ -367,7 +383,7 @@ func (m *GoBuild) toolchain(ctx context.Context, t platform.Target, tools []stri
 		WithExec(append([]string{"sh", "-c", `set -eu
 ` + pkgscript.Prelude + `export DEBIAN_FRONTEND=noninteractive
 pkg_run apt-get update -q
-pkg_run apt-get install -y -q --no-install-recommends "$@" ca-certificates git make file pkg-config
+pkg_run apt-get install -y -q --no-install-recommends -- "$@" ca-certificates git make file pkg-config
 rm -rf /var/lib/apt/lists/*`, "install"}, llvm...)).
 		WithEnvVariable("GOTOOLCHAIN", "local").
 		WithEnvVariable("GOPATH", "/go").
@@ -411,19 +427,20 @@ func (m *GoBuild) toolBinaries(ctx context.Context, native, t platform.Target, r
 	for _, gen := range toolchainver.DefaultCodeGenerators {
 		pkgs = append(pkgs, "k8s.io/code-generator/"+strings.TrimPrefix(gen, "./")+"@"+req.CodeGeneratorVersion())
 	}
-	for _, tool := range tools {
-		if path, version, ok := strings.Cut(tool, "@"); !ok || path == "" || version == "" {
-			return nil, fmt.Errorf("tool %q: want package@version, e.g. golang.org/x/tools/cmd/goimports@v0.30.0", tool)
-		}
-		pkgs = append(pkgs, tool)
+	// Checked by the callers before any work; again here, where they
+	// become arguments.
+	if err := toolchainver.CheckTools(tools); err != nil {
+		return nil, err
 	}
+	pkgs = append(pkgs, tools...)
 	// A throwaway module resolves each package@version to its module like
-	// go install does; go build then cross-compiles them all at once.
-	script := `set -eu
+	// go install does; go build then cross-compiles them all at once. The
+	// packages come after --: never options, whatever they hold.
+	script := `set -euf
 mkdir -p /tools && cd /tools && go mod init tools >/dev/null 2>&1
 paths=""
-for p in "$@"; do GOFLAGS=-mod=mod go get "$p"; paths="$paths ${p%@*}"; done
-go build -trimpath -ldflags=-buildid= -o /out/ $paths`
+for p in "$@"; do GOFLAGS=-mod=mod go get -- "$p"; paths="$paths ${p%@*}"; done
+go build -trimpath -ldflags=-buildid= -o /out/ -- $paths`
 	bins := withGoEnv(m.builder(native), t).
 		WithEnvVariable("CGO_ENABLED", "0").
 		WithExec(append([]string{"sh", "-c", script, "tools"}, pkgs...)).

@@ -149,11 +149,21 @@ func (m *Tests) ReleaseBinariesOnly(ctx context.Context) error {
 // ReleaseRejectsBadInput checks release fails on bad input, naming it.
 //
 // A duplicate platform, cgo for windows, a name template that gives two
-// platforms one archive name and a SOURCE_DATE_EPOCH zip cannot store
-// must each fail with a message naming the problem.
+// platforms one archive name, a name template that loops (range), a
+// SOURCE_DATE_EPOCH zip cannot store, and a LICENSE that is a symbolic
+// link out of the source (absolute, or by ..) must each fail with a
+// message naming the problem.
 // +check
 func (m *Tests) ReleaseRejectsBadInput(ctx context.Context) error {
 	pure := m.goBuild("purego", dagger.GoBuildOpts{})
+	fixture := dag.CurrentModule().Source().Directory("testdata/purego").WithoutFile("LICENSE")
+	linked := func(target string) *dagger.GoBuild {
+		return m.goBuildOf(fixture.WithSymlink(target, "LICENSE"), dagger.GoBuildOpts{})
+	}
+	// Without the bound, each element of each range is written: a name of
+	// millions of bytes from a template of 200.
+	long := `(split (replace (replace .ProjectName "" .ProjectName) "" .ProjectName) "")`
+	ranging := `{{range ` + long + `}}{{range ` + long + `}}{{.}}{{end}}{{end}}`
 	cases := []struct {
 		name string
 		dist *dagger.Directory
@@ -163,6 +173,11 @@ func (m *Tests) ReleaseRejectsBadInput(ctx context.Context) error {
 		{"cgo for windows", m.goBuild("cgo", cgoOpts(false)).Release(dagger.GoBuildReleaseOpts{Platforms: []string{"linux/amd64", "windows/amd64"}}), "windows/amd64"},
 		{"colliding template", pure.Release(dagger.GoBuildReleaseOpts{Platforms: []string{"linux/amd64", "linux/arm64"}, NameTemplate: "{{ .ProjectName }}_{{ .Os }}"}), "output name collision"},
 		{"time before 1980", pure.Release(dagger.GoBuildReleaseOpts{Platforms: []string{"linux/amd64"}, SourceDateEpoch: "0"}), "1980"},
+		{"looping template", pure.Release(dagger.GoBuildReleaseOpts{Platforms: []string{"linux/amd64"}, NameTemplate: ranging}), "range is not accepted"},
+		{"license linked to an absolute path", linked("/etc/passwd").Release(dagger.GoBuildReleaseOpts{Platforms: []string{"linux/amd64"}}),
+			"LICENSE -> /etc/passwd points at an absolute path, outside the source directory"},
+		{"license linked out of the source", linked("../../../etc/passwd").Release(dagger.GoBuildReleaseOpts{Platforms: []string{"linux/amd64"}}),
+			"LICENSE -> ../../../etc/passwd points outside the source directory"},
 	}
 	var errs []error
 	for _, c := range cases {

@@ -96,7 +96,8 @@ func (o Options) GoBuild(outDir string, packages []string, stamp Stamp, goos, go
 	args = append(args, "-ldflags", o.LinkerFlags(stamp, goos, goarch))
 	// A trailing slash makes -o a directory for one package or many.
 	args = append(args, "-o", strings.TrimSuffix(outDir, "/")+"/")
-	return append(args, packages...)
+	// The packages after --: never options.
+	return append(append(args, "--"), packages...)
 }
 
 // ListMainPackages is the go list command printing the import path of every
@@ -106,7 +107,8 @@ func (o Options) ListMainPackages() []string {
 	if tags := o.BuildTags(); len(tags) > 0 {
 		args = append(args, "-tags", strings.Join(tags, ","))
 	}
-	args = append(args, "-f", `{{if eq .Name "main"}}{{.ImportPath}}{{end}}`)
+	// The patterns after --: never options.
+	args = append(args, "-f", `{{if eq .Name "main"}}{{.ImportPath}}{{end}}`, "--")
 	if len(o.Packages) == 0 {
 		return append(args, "./...")
 	}

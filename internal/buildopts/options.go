@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"dagger/go-build/internal/pkgscript"
 )
 
 // ErrInvalidOption is wrapped by every validation error.
@@ -42,16 +44,30 @@ type Options struct {
 var (
 	// A build tag is an identifier as the go command accepts in -tags.
 	tagPattern = regexp.MustCompile(`^[A-Za-z0-9_.]+$`)
-	// Debian and Alpine package names share this alphabet.
-	distroPackagePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9+.-]+$`)
+	// A package pattern has the characters of Go import paths
+	// (golang.org/x/mod/module: ASCII letters, digits and -._~+), the
+	// slashes and ... of patterns, and no leading dash: never an option,
+	// never anything the shell reads.
+	packagePattern = regexp.MustCompile(`^[A-Za-z0-9._~+/][A-Za-z0-9._~+/-]*$`)
 )
+
+// CheckPackagePattern checks a package pattern given to go build, go list
+// or go test against a closed pattern: ASCII letters, digits and -._~+/,
+// not starting with '-' (./cmd/app, ./..., example.com/app/cmd/x). example
+// is a pattern the error shows. Errors wrap ErrInvalidOption.
+func CheckPackagePattern(p, example string) error {
+	if !packagePattern.MatchString(p) {
+		return fmt.Errorf("%w: package %q: want a Go package pattern such as %s or ./...: ASCII letters, digits and -._~+/, not starting with '-'", ErrInvalidOption, p, example)
+	}
+	return nil
+}
 
 // Validate checks each option on its own and the combinations, before any
 // container work starts.
 func (o Options) Validate() error {
 	for _, p := range o.Packages {
-		if p == "" || strings.ContainsAny(p, " \t\n") || strings.HasPrefix(p, "-") {
-			return fmt.Errorf("%w: package %q: want a Go package pattern such as ./cmd/app or ./...", ErrInvalidOption, p)
+		if err := CheckPackagePattern(p, "./cmd/app"); err != nil {
+			return err
 		}
 	}
 	for _, t := range o.Tags {
@@ -68,8 +84,8 @@ func (o Options) Validate() error {
 		return err
 	}
 	for _, p := range o.TargetPackages {
-		if !distroPackagePattern.MatchString(p) {
-			return fmt.Errorf("%w: target package %q: want a Debian or Alpine package name such as libsqlite3-dev", ErrInvalidOption, p)
+		if err := pkgscript.CheckName("target package", p); err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalidOption, err)
 		}
 	}
 	if len(o.TargetPackages) > 0 && !o.Cgo {

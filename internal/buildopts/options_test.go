@@ -22,7 +22,12 @@ func TestValidate(t *testing.T) {
 		{name: "static without cgo is fine", opts: Options{Static: true}},
 		{name: "empty package", opts: Options{Packages: []string{""}}, wantErr: `package ""`},
 		{name: "package with space", opts: Options{Packages: []string{"./cmd/a ./cmd/b"}}, wantErr: `package "./cmd/a ./cmd/b"`},
-		{name: "package that is a flag", opts: Options{Packages: []string{"-race"}}, wantErr: `package "-race"`},
+		{name: "package that is a flag", opts: Options{Packages: []string{"-race"}}, wantErr: `package "-race": want a Go package pattern such as ./cmd/app or ./...: ASCII letters, digits and -._~+/, not starting with '-'`},
+		{name: "package that is a flag with a value", opts: Options{Packages: []string{"-toolexec=/bin/sh"}}, wantErr: `package "-toolexec=/bin/sh"`},
+		{name: "package with a newline", opts: Options{Packages: []string{"./cmd/a\n-race"}}, wantErr: `package "./cmd/a\n-race"`},
+		{name: "package with shell", opts: Options{Packages: []string{"./cmd/$(id)"}}, wantErr: `package "./cmd/$(id)"`},
+		{name: "package with a glob", opts: Options{Packages: []string{"./cmd/*"}}, wantErr: `package "./cmd/*"`},
+		{name: "import paths and absolute", opts: Options{Packages: []string{"example.com/app/v2/cmd/x", "/src/cmd/app", "../other/...", "app_1.0+x~y"}}},
 		{name: "tag with comma", opts: Options{Tags: []string{"a,b"}}, wantErr: `build tag "a,b"`},
 		{name: "blank ldflags entry", opts: Options{Ldflags: []string{"  "}}, wantErr: "empty ldflags"},
 		{name: "ldflags templates", opts: Options{Ldflags: []string{"-X a.B={{.ShortCommit}} -X a.C={{ .Os }}"}, Version: "{{.Tag}}-fips"}},
@@ -31,6 +36,9 @@ func TestValidate(t *testing.T) {
 		{name: "version of the version", opts: Options{Version: "v{{.Version}}"}, wantErr: "{{.Version}} is the version itself"},
 		{name: "version per target", opts: Options{Version: "{{.Tag}}-{{.Arch}}"}, wantErr: "{{.Arch}} differs per target"},
 		{name: "bad target package", opts: Options{Cgo: true, TargetPackages: []string{"LibFoo"}}, wantErr: `target package "LibFoo"`},
+		{name: "target package that is an option", opts: Options{Cgo: true, TargetPackages: []string{"--allow-unauthenticated"}}, wantErr: `target package "--allow-unauthenticated": want a Debian or Alpine package name`},
+		{name: "target package with an arch", opts: Options{Cgo: true, TargetPackages: []string{"libfoo-dev:arm64"}}, wantErr: `target package "libfoo-dev:arm64"`},
+		{name: "target package with shell", opts: Options{Cgo: true, TargetPackages: []string{"libfoo-dev;id"}}, wantErr: `target package "libfoo-dev;id"`},
 		{name: "target package without cgo", opts: Options{TargetPackages: []string{"libsqlite3-dev"}}, wantErr: "need cgo"},
 	}
 	for _, tt := range tests {
@@ -124,14 +132,14 @@ func TestGoBuild(t *testing.T) {
 		{
 			name:     "one package",
 			packages: []string{"example.com/app"},
-			want:     "go build -trimpath -buildvcs=false -ldflags -buildid= -o /out/ example.com/app",
+			want:     "go build -trimpath -buildvcs=false -ldflags -buildid= -o /out/ -- example.com/app",
 		},
 		{
 			name:     "tags, vcs and several packages",
 			opts:     Options{Tags: []string{"sqlite"}},
 			packages: []string{"example.com/a", "example.com/b"},
 			vcs:      true,
-			want:     "go build -trimpath -buildvcs=true -tags sqlite -ldflags -buildid= -o /out/ example.com/a example.com/b",
+			want:     "go build -trimpath -buildvcs=true -tags sqlite -ldflags -buildid= -o /out/ -- example.com/a example.com/b",
 		},
 	}
 	for _, tt := range tests {
@@ -150,8 +158,8 @@ func TestListMainPackages(t *testing.T) {
 		opts Options
 		want []string
 	}{
-		{Options{}, []string{"go", "list", "-f", format, "./..."}},
-		{Options{Packages: []string{"./cmd/a"}, Tags: []string{"x"}}, []string{"go", "list", "-tags", "x", "-f", format, "./cmd/a"}},
+		{Options{}, []string{"go", "list", "-f", format, "--", "./..."}},
+		{Options{Packages: []string{"./cmd/a"}, Tags: []string{"x"}}, []string{"go", "list", "-tags", "x", "-f", format, "--", "./cmd/a"}},
 	}
 	for _, tt := range tests {
 		if got := tt.opts.ListMainPackages(); !reflect.DeepEqual(got, tt.want) {

@@ -111,7 +111,7 @@ build() {
 	pkgs=$(` + shellWords(o.ListMainPackages()) + `) || return 1
 	if [ -z "$pkgs" ]; then echo "$2" >&2; return 3; fi
 	# Import paths hold no spaces: split the list into arguments.
-	` + goBuild + ` -o "$1/" $pkgs
+	` + goBuild + ` -o "$1/" -- $pkgs
 }
 # target I builds target I in a subshell with its environment; its output
 # goes to $logs/I, its failure status to $logs/I.failed.

@@ -114,10 +114,11 @@ func (b Builder) SetupScript(t platform.Target, extra []string) (string, error) 
 			// target's GNU ld, <triple>-ld, from this package.
 			native = append(native, "binutils-"+t.DebianTriple)
 		}
-		target := []string{"libc6-dev", `"libgcc-${gccmajor}-dev"`}
-		target = append(target, extra...)
-		for i := range target {
-			target[i] += ":" + t.DebianArch
+		target := []string{"libc6-dev:" + t.DebianArch, `"libgcc-${gccmajor}-dev":` + t.DebianArch}
+		// The user's packages (buildopts checks their names) are quoted
+		// shell words after --: never options, whatever they hold.
+		for _, p := range extra {
+			target = append(target, pkgscript.Words([]string{p + ":" + t.DebianArch}))
 		}
 		fmt.Fprintf(&s, `export DEBIAN_FRONTEND=noninteractive
 dpkg --add-architecture %s
@@ -131,11 +132,14 @@ fi
 compilers=""
 command -v clang >/dev/null 2>&1 || compilers="clang"
 command -v ld.lld >/dev/null 2>&1 || compilers="$compilers lld"
-pkg_run apt-get install -y -q --no-install-recommends %s %s
+pkg_run apt-get install -y -q --no-install-recommends -- %s %s
 `, t.DebianArch, strings.Join(native, " "), strings.Join(target, " "))
 	case Alpine:
 		root := Sysroot(t)
-		target := append([]string{"musl-dev", "gcc"}, extra...)
+		target := []string{"musl-dev", "gcc"}
+		if len(extra) > 0 {
+			target = append(target, pkgscript.Words(extra))
+		}
 		fmt.Fprintf(&s, `pkg_run apk add --no-cache clang lld pkgconf
 mkdir -p %[1]s/etc/apk
 cp /etc/apk/repositories %[1]s/etc/apk/repositories
@@ -191,11 +195,17 @@ func (b Builder) Env(t platform.Target) [][2]string {
 // NativeSetupScript installs a C compiler and extra packages for the
 // builder's own architecture: what an emulated build (whole build in a
 // target container) needs for cgo.
+// The extra packages (buildopts checks their names) are quoted shell
+// words, after -- for apt-get.
 func (b Builder) NativeSetupScript(extra []string) string {
+	words := ""
+	if len(extra) > 0 {
+		words = " " + pkgscript.Words(extra)
+	}
 	switch b.Distro {
 	case Alpine:
-		return "set -eu\n" + pkgscript.Prelude + "pkg_run apk add --no-cache gcc musl-dev pkgconf " + strings.Join(extra, " ") + "\n"
+		return "set -eu\n" + pkgscript.Prelude + "pkg_run apk add --no-cache gcc musl-dev pkgconf" + words + "\n"
 	default:
-		return "set -eu\n" + pkgscript.Prelude + "export DEBIAN_FRONTEND=noninteractive\npkg_run apt-get update -q\npkg_run apt-get install -y -q --no-install-recommends gcc libc6-dev pkg-config " + strings.Join(extra, " ") + "\n"
+		return "set -eu\n" + pkgscript.Prelude + "export DEBIAN_FRONTEND=noninteractive\npkg_run apt-get update -q\npkg_run apt-get install -y -q --no-install-recommends -- gcc libc6-dev pkg-config" + words + "\n"
 	}
 }

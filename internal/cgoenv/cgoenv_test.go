@@ -79,7 +79,7 @@ func TestSetupScript(t *testing.T) {
 	}{
 		{
 			builder: debian, target: "arm64", extra: []string{"zlib1g-dev"},
-			want: []string{"dpkg --add-architecture arm64", `compilers="clang"`, "$compilers pkg-config", "libc6-dev:arm64", `"libgcc-${gccmajor}-dev":arm64`, "zlib1g-dev:arm64", "gcc -dumpversion"},
+			want: []string{"dpkg --add-architecture arm64", `compilers="clang"`, "$compilers pkg-config", "libc6-dev:arm64", `"libgcc-${gccmajor}-dev":arm64`, "--no-install-recommends -- $compilers pkg-config libc6-dev:arm64", "'zlib1g-dev:arm64'", "gcc -dumpversion"},
 			not:  []string{"binutils-"},
 		},
 		{builder: debian, target: "armv7", want: []string{"dpkg --add-architecture armhf", "libc6-dev:armhf"}},
@@ -88,7 +88,7 @@ func TestSetupScript(t *testing.T) {
 		{builder: debian, target: "s390x", want: []string{"binutils-s390x-linux-gnu", "libc6-dev:s390x"}},
 		{
 			builder: Builder{Distro: Alpine}, target: "armv7", extra: []string{"sqlite-dev"},
-			want: []string{"apk add --no-cache clang lld pkgconf", "--root /sysroot/armv7 --arch armv7", "--keys-dir /usr/share/apk/keys/armv7", "musl-dev gcc sqlite-dev"},
+			want: []string{"apk add --no-cache clang lld pkgconf", "--root /sysroot/armv7 --arch armv7", "--keys-dir /usr/share/apk/keys/armv7", "musl-dev gcc 'sqlite-dev'"},
 		},
 	}
 	for _, tt := range tests {
@@ -152,10 +152,10 @@ func TestEnv(t *testing.T) {
 }
 
 func TestNativeSetupScript(t *testing.T) {
-	if s := (Builder{Distro: Debian}).NativeSetupScript([]string{"zlib1g-dev"}); !strings.Contains(s, "pkg_run apt-get install -y -q --no-install-recommends gcc libc6-dev pkg-config zlib1g-dev") {
+	if s := (Builder{Distro: Debian}).NativeSetupScript([]string{"zlib1g-dev"}); !strings.Contains(s, "pkg_run apt-get install -y -q --no-install-recommends -- gcc libc6-dev pkg-config 'zlib1g-dev'\n") {
 		t.Errorf("debian native setup:\n%s", s)
 	}
-	if s := (Builder{Distro: Alpine}).NativeSetupScript(nil); !strings.Contains(s, "pkg_run apk add --no-cache gcc musl-dev pkgconf") {
+	if s := (Builder{Distro: Alpine}).NativeSetupScript(nil); !strings.Contains(s, "pkg_run apk add --no-cache gcc musl-dev pkgconf\n") {
 		t.Errorf("alpine native setup:\n%s", s)
 	}
 }

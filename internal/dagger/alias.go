@@ -17,6 +17,7 @@ type (
 	Directory        = sdk.Directory
 	ExecError        = sdk.ExecError
 	File             = sdk.File
+	FileType         = sdk.FileType
 	NetworkProtocol  = sdk.NetworkProtocol
 	Platform         = sdk.Platform
 	ReturnType       = sdk.ReturnType
@@ -36,10 +37,14 @@ type (
 	HTTPOpts                       = sdk.HTTPOpts
 	WorkspaceDirectoryOpts         = sdk.WorkspaceDirectoryOpts
 	DirectoryFilterOpts            = sdk.DirectoryFilterOpts
+	DirectoryStatOpts              = sdk.DirectoryStatOpts
 )
 
 const (
 	CacheSharingModeShared = sdk.CacheSharingModeShared
+	FileTypeDirectory      = sdk.FileTypeDirectory
+	FileTypeRegular        = sdk.FileTypeRegular
+	FileTypeSymlink        = sdk.FileTypeSymlink
 	NetworkProtocolTcp     = sdk.NetworkProtocolTcp
 	NetworkProtocolUdp     = sdk.NetworkProtocolUdp
 	ReturnTypeAny          = sdk.ReturnTypeAny

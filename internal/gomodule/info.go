@@ -30,7 +30,7 @@ var commitHash = regexp.MustCompile(`^([0-9a-f]{40}|[0-9a-f]{64})$`)
 // (it reads the module cache, not the network), from the root directory, so
 // no go.mod or go.work is read.
 func (s Spec) InfoScript(file string) string {
-	return "(cd / && GOFLAGS=-mod=mod GOWORK=off go list -m -json " + shellQuote(s.String()) + " > " + shellQuote(file) + ")\n"
+	return "(cd / && GOFLAGS=-mod=mod GOWORK=off go list -m -json -- " + shellQuote(s.String()) + " > " + shellQuote(file) + ")\n"
 }
 
 // ParseInfo reads InfoScript's output.

@@ -52,7 +52,7 @@ func TestParseInfo(t *testing.T) {
 
 func TestInfoScript(t *testing.T) {
 	got := Spec{Path: "github.com/coredns/coredns", Version: "v1.11.3"}.InfoScript("/module-info.json")
-	want := "(cd / && GOFLAGS=-mod=mod GOWORK=off go list -m -json 'github.com/coredns/coredns@v1.11.3' > '/module-info.json')\n"
+	want := "(cd / && GOFLAGS=-mod=mod GOWORK=off go list -m -json -- 'github.com/coredns/coredns@v1.11.3' > '/module-info.json')\n"
 	if got != want {
 		t.Fatalf("InfoScript() = %q, want %q", got, want)
 	}

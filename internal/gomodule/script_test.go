@@ -10,15 +10,17 @@ import (
 
 // fakeGo stands in for the go command so the script's shell logic is tested
 // without network: `go env GOSUMDB` prints $FAKE_GOSUMDB, `go mod download`
-// knows only $FAKE_KNOWN, and `go list -m` prints $FAKE_DIR. Every call is
-// logged with its working directory and GOFLAGS.
+// knows only $FAKE_KNOWN (after --, as the real one takes it), and `go list
+// -m` prints $FAKE_DIR. Every call is logged with its working directory and
+// GOFLAGS.
 const fakeGo = `#!/bin/sh
 echo "$PWD|$GOFLAGS|$GOWORK|$*" >> "$FAKE_LOG"
 case "$1 $2" in
 "env GOSUMDB") echo "$FAKE_GOSUMDB" ;;
 "mod download")
-	[ "$3" = "$FAKE_KNOWN" ] && exit 0
-	echo "go: $3: invalid version: unknown revision" >&2
+	[ "$3" = -- ] || { echo "fake go: no -- before the module: $*" >&2; exit 3; }
+	[ "$4" = "$FAKE_KNOWN" ] && exit 0
+	echo "go: $4: invalid version: unknown revision" >&2
 	exit 1 ;;
 "list -m") echo "$FAKE_DIR" ;;
 *) echo "fake go: unexpected $*" >&2; exit 3 ;;
@@ -106,7 +108,7 @@ func TestDownloadScriptCopiesWritableSource(t *testing.T) {
 			t.Errorf("go ran with GOFLAGS|GOWORK %q, want -mod=mod|off", rest)
 		}
 	}
-	if !strings.Contains(run.log, "|mod download example.com/m@v1.0.0") {
+	if !strings.Contains(run.log, "|mod download -- example.com/m@v1.0.0") {
 		t.Errorf("go calls = %q, want a go mod download of the module", run.log)
 	}
 }

@@ -16,11 +16,13 @@ import (
 // baseline measures a run, not go's cache of test results.
 func (o Options) GoTestJSONCommand() []string {
 	args := append([]string{"go", "test", "-json"}, o.CompileFlags()...)
+	// -run=value, one argument: a pattern starting with - stays the
+	// flag's value.
 	if o.Run != "" {
-		args = append(args, "-run", o.Run)
+		args = append(args, "-run="+o.Run)
 	}
 	if o.Skip != "" {
-		args = append(args, "-skip", o.Skip)
+		args = append(args, "-skip="+o.Skip)
 	}
 	if o.Short {
 		args = append(args, "-short")

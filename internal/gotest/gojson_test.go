@@ -19,8 +19,10 @@ func TestGoTestJSONCommand(t *testing.T) {
 		{"every option", Options{
 			Packages: []string{"./pkg/..."}, Run: "TestA", Skip: "TestB", Short: true, Tags: []string{"e2e"},
 			Race: true, Args: []string{"-flag", "x y"},
-		}, "go test -json -tags e2e -race -run TestA -skip TestB -short -count=1 -timeout=10m0s ./pkg/... -args -flag x y"},
+		}, "go test -json -tags e2e -race -run=TestA -skip=TestB -short -count=1 -timeout=10m0s ./pkg/... -args -flag x y"},
 		{"count and timeout given", Options{Count: 3, Timeout: "90s"}, "go test -json -count=3 -timeout=90s ./..."},
+		// A pattern that looks like a flag stays -run's value.
+		{"run pattern starting with a dash", Options{Run: "-v", Skip: "-x"}, "go test -json -run=-v -skip=-x -count=1 -timeout=10m0s ./..."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"dagger/go-build/internal/buildopts"
 	"dagger/go-build/internal/platform"
 )
 
@@ -70,8 +71,8 @@ var tagPattern = regexp.MustCompile(`^[A-Za-z0-9_.]+$`)
 // so a typo fails in a second rather than after compiling every platform.
 func (o Options) Validate() error {
 	for _, p := range o.Packages {
-		if p == "" || strings.ContainsAny(p, " \t\n") || strings.HasPrefix(p, "-") {
-			return fmt.Errorf("%w: package %q: want a Go package pattern such as ./pkg/... or ./...", ErrInvalidOption, p)
+		if err := buildopts.CheckPackagePattern(p, "./pkg/..."); err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalidOption, err)
 		}
 	}
 	for _, r := range []struct{ flag, value string }{{"run", o.Run}, {"skip", o.Skip}} {

@@ -3,8 +3,8 @@
 // text/template with GoReleaser's fields (Fields, TargetFields) and
 // functions (Funcs), run within bounds.
 //
-// Everything goes through one function, Renderer.Render, so the executor can
-// be swapped for a shared bounded one without touching its callers. A
+// Everything goes through one function, Renderer.Render, which runs the
+// template with internal/usertmpl, go-build's one bounded executor: a
 // template is refused when it is parsed if it can loop or recurse (range,
 // break, continue, define, block, template), and every string a function
 // makes and everything an execution writes is capped (Limits.MaxOutput);
@@ -25,15 +25,15 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"text/template"
-	"text/template/parse"
 	"time"
 
 	"github.com/Masterminds/semver/v3"
 	"golang.org/x/text/cases"
 	"golang.org/x/text/language"
+
+	"dagger/go-build/internal/usertmpl"
 )
 
 // ErrTemplate is wrapped by every error of this package.
@@ -74,10 +74,6 @@ func (f Fields) Merge(more Fields) Fields {
 	return out
 }
 
-// builtins are text/template's own functions a template may call; the
-// printing and escaping ones are replaced by bounded versions in funcs.
-var builtins = []string{"and", "or", "not", "eq", "ne", "lt", "le", "gt", "ge", "len", "index", "slice"}
-
 // refused are GoReleaser functions go-build does not run, with the reason.
 var refused = map[string]string{
 	"abs":          "depends on the working directory of the machine that runs it",
@@ -106,10 +102,23 @@ var refused = map[string]string{
 // (replace, split, time, title, incpatch, envOrDefault...) and
 // text/template's comparisons, lookups and printing.
 func Funcs() []string {
-	names := slices.Collect(maps.Keys((&run{}).funcs()))
-	names = append(names, builtins...)
-	slices.Sort(names)
-	return names
+	return Renderer{}.lang(nil).FuncNames()
+}
+
+// lang is GoReleaser's template language for one execution on fields,
+// run by internal/usertmpl, the one bounded executor.
+func (r Renderer) lang(fields Fields) usertmpl.Lang {
+	now := r.Now
+	if now == nil {
+		now = time.Now
+	}
+	return usertmpl.Lang{
+		Funcs: func(u *usertmpl.Run) template.FuncMap {
+			return (&run{Run: u, now: now, fields: fields}).funcs()
+		},
+		Refused:  refused,
+		LoopHint: "use if, with, index, englishJoin",
+	}
 }
 
 // Render runs text on fields and returns what it writes. name says what the
@@ -123,40 +132,22 @@ func (r Renderer) Render(name, text string, fields Fields) (string, error) {
 		}
 		return text, nil
 	}
-	if len(text) > lim.MaxText {
-		return "", fmt.Errorf("%w: %s is %d bytes long: at most %d are accepted", ErrTemplate, name, len(text), lim.MaxText)
-	}
-	if err := check(text); err != nil {
-		return "", fmt.Errorf("%w: %s %q: %v", ErrTemplate, name, text, err)
-	}
-	now := r.Now
-	if now == nil {
-		now = time.Now
-	}
-	rn := &run{limits: lim, deadline: time.Now().Add(lim.Timeout), now: now, fields: fields}
-	t, err := template.New(name).Option("missingkey=error").Funcs(rn.funcs()).Parse(text)
+	t, err := usertmpl.Parse(name, text, usertmpl.Limits(lim), r.lang(fields))
 	if err != nil {
-		return "", fmt.Errorf("%w: %s %q: %v", ErrTemplate, name, text, cleanErr(err))
+		return "", fmt.Errorf("%w: %w", ErrTemplate, err)
 	}
-	w := &capWriter{run: rn}
-	if err := t.Execute(w, map[string]any(fields)); err != nil {
-		if rn.stop != nil {
-			return "", fmt.Errorf("%w: %s %q: %v", ErrTemplate, name, text, rn.stop)
-		}
-		return "", fmt.Errorf("%w: %s %q: %v", ErrTemplate, name, text, cleanErr(err))
+	out, err := t.Execute(map[string]any(fields))
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", ErrTemplate, err)
 	}
-	return w.b.String(), nil
+	return out, nil
 }
 
 // Check parses text as a template without running it: the errors Render
 // gives for a template that cannot run, whatever the fields.
 func (r Renderer) Check(name, text string) error {
-	lim := r.limits()
-	if len(text) > lim.MaxText {
-		return fmt.Errorf("%w: %s is %d bytes long: at most %d are accepted", ErrTemplate, name, len(text), lim.MaxText)
-	}
-	if err := check(text); err != nil {
-		return fmt.Errorf("%w: %s %q: %v", ErrTemplate, name, text, err)
+	if _, err := usertmpl.Parse(name, text, usertmpl.Limits(r.limits()), r.lang(nil)); err != nil {
+		return fmt.Errorf("%w: %w", ErrTemplate, err)
 	}
 	return nil
 }
@@ -175,173 +166,18 @@ func (r Renderer) limits() Limits {
 	return l
 }
 
-// cleanErr drops text/template's "template: name:1:2: " prefix noise down
-// to the position and reason.
-func cleanErr(err error) string {
-	return strings.TrimPrefix(err.Error(), "template: ")
-}
-
-// check parses text with every name known (so a refused function gets its
-// reason, not "not defined") and refuses the constructs that loop, recurse
-// or call a refused or unknown function.
-func check(text string) error {
-	known := map[string]any{}
-	for name := range (&run{}).funcs() {
-		known[name] = true
-	}
-	for name := range refused {
-		known[name] = true
-	}
-	trees, err := parse.Parse("t", text, "", "", known, builtinNames())
-	if err != nil {
-		return errors.New(cleanErr(err))
-	}
-	if len(trees) > 1 {
-		return errors.New("define and block are not accepted: a template here is one template")
-	}
-	for _, tree := range trees {
-		if err := checkNode(tree.Root); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// builtinNames are all of text/template's builtins, for parsing; checkNode
-// refuses those not in builtins or replaced in funcs.
-func builtinNames() map[string]any {
-	m := map[string]any{}
-	for _, n := range []string{"and", "or", "not", "eq", "ne", "lt", "le", "gt", "ge", "len", "index", "slice", "call", "html", "js", "print", "printf", "println", "urlquery"} {
-		m[n] = true
-	}
-	return m
-}
-
-func checkNode(node parse.Node) error {
-	switch n := node.(type) {
-	case nil:
-		return nil
-	case *parse.ListNode:
-		if n == nil {
-			return nil
-		}
-		for _, c := range n.Nodes {
-			if err := checkNode(c); err != nil {
-				return err
-			}
-		}
-	case *parse.ActionNode:
-		return checkNode(n.Pipe)
-	case *parse.IfNode:
-		return checkBranch(&n.BranchNode)
-	case *parse.WithNode:
-		return checkBranch(&n.BranchNode)
-	case *parse.RangeNode:
-		return errors.New("range is not accepted: a template here runs each action once (use if, with, index, englishJoin)")
-	case *parse.BreakNode, *parse.ContinueNode:
-		return fmt.Errorf("%s is not accepted: a template here has no loops", n)
-	case *parse.TemplateNode:
-		return fmt.Errorf("{{template %q}} is not accepted: a template here is one template", n.Name)
-	case *parse.PipeNode:
-		if n == nil {
-			return nil
-		}
-		for _, c := range n.Cmds {
-			if err := checkNode(c); err != nil {
-				return err
-			}
-		}
-	case *parse.CommandNode:
-		for _, a := range n.Args {
-			if err := checkNode(a); err != nil {
-				return err
-			}
-		}
-	case *parse.ChainNode:
-		return checkNode(n.Node)
-	case *parse.IdentifierNode:
-		if why, ok := refused[n.Ident]; ok {
-			return fmt.Errorf("function %s is not run by go-build: it %s", n.Ident, why)
-		}
-	}
-	return nil
-}
-
-func checkBranch(b *parse.BranchNode) error {
-	for _, n := range []parse.Node{b.Pipe, b.List, b.ElseList} {
-		if err := checkNode(n); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// run is one execution: its limits, its deadline, and the first limit it
-// hit (stop), which Render reports instead of text/template's wrapping.
+// run is one execution: usertmpl's bounds, and what GoReleaser's
+// functions read (the clock, the .Env field).
 type run struct {
-	limits   Limits
-	deadline time.Time
-	now      func() time.Time
-	fields   Fields
-	stop     error
-}
-
-// capWriter is the execution's output, failing past MaxOutput or the
-// deadline.
-type capWriter struct {
-	run *run
-	b   strings.Builder
-}
-
-func (w *capWriter) Write(p []byte) (int, error) {
-	if err := w.run.tick(); err != nil {
-		return 0, err
-	}
-	if w.b.Len()+len(p) > w.run.limits.MaxOutput {
-		return 0, w.run.fail(fmt.Errorf("the output passes %d bytes", w.run.limits.MaxOutput))
-	}
-	return w.b.Write(p)
-}
-
-func (r *run) fail(err error) error {
-	if r.stop == nil {
-		r.stop = err
-	}
-	return r.stop
-}
-
-// tick fails once the deadline has passed.
-func (r *run) tick() error {
-	if r.deadline.IsZero() || time.Now().Before(r.deadline) {
-		return nil
-	}
-	return r.fail(fmt.Errorf("the template ran longer than %s", r.limits.Timeout))
+	*usertmpl.Run
+	now    func() time.Time
+	fields Fields
 }
 
 // str checks a string a function made against the limits.
-func (r *run) str(s string) (string, error) {
-	if err := r.tick(); err != nil {
-		return "", err
-	}
-	if len(s) > r.limits.MaxOutput {
-		return "", r.fail(fmt.Errorf("a function made a string of %d bytes: at most %d are accepted", len(s), r.limits.MaxOutput))
-	}
-	return s, nil
-}
+func (r *run) str(s string) (string, error) { return r.Str("a function's result", s) }
 
-func (r *run) strs(ss []string) ([]string, error) {
-	n := 0
-	for _, s := range ss {
-		n += len(s)
-	}
-	if err := r.tick(); err != nil {
-		return nil, err
-	}
-	if n > r.limits.MaxOutput || len(ss) > r.limits.MaxOutput {
-		return nil, r.fail(fmt.Errorf("a function made a list of %d bytes: at most %d are accepted", n, r.limits.MaxOutput))
-	}
-	return ss, nil
-}
+func (r *run) strs(ss []string) ([]string, error) { return r.Strs("a function's list", ss) }
 
 func (r *run) env() map[string]string {
 	if e, ok := r.fields["Env"].(map[string]string); ok {
@@ -362,14 +198,14 @@ func (r *run) funcs() template.FuncMap {
 	s2 := func(f func(string, string) string) func(string, string) (string, error) {
 		return func(a, b string) (string, error) { return r.str(f(a, b)) }
 	}
-	return template.FuncMap{
+	m := template.FuncMap{
 		"replace": func(s, old, new string) (string, error) {
 			// Checked before the call: the result can be far longer than
 			// its arguments.
-			if n := strings.Count(s, old); old != new && len(s)+n*(len(new)-len(old)) > r.limits.MaxOutput {
-				return "", r.fail(fmt.Errorf("replace would make a string longer than %d bytes", r.limits.MaxOutput))
+			if err := r.Size("the result of replace", len(s)+strings.Count(s, old)*(len(new)-len(old))); err != nil {
+				return "", err
 			}
-			return r.str(strings.ReplaceAll(s, old, new))
+			return strings.ReplaceAll(s, old, new), nil
 		},
 		"split": func(s, sep string) ([]string, error) { return r.strs(strings.Split(s, sep)) },
 		"time": func(layout string) (string, error) {
@@ -416,19 +252,10 @@ func (r *run) funcs() template.FuncMap {
 		"urlPathEscape": s1(url.PathEscape),
 		"englishJoin":   func(ss []string) (string, error) { return r.str(englishJoin(ss)) },
 		"list":          func(items ...string) []string { return items },
-		// text/template's printing and escaping builtins, bounded.
-		"print":   func(args ...any) (string, error) { return r.str(fmt.Sprint(args...)) },
-		"println": func(args ...any) (string, error) { return r.str(fmt.Sprintln(args...)) },
-		"printf": func(format string, args ...any) (string, error) {
-			if err := checkFormat(format, r.limits.MaxOutput); err != nil {
-				return "", r.fail(err)
-			}
-			return r.str(fmt.Sprintf(format, args...))
-		},
-		"html":     func(args ...any) (string, error) { return r.str(template.HTMLEscaper(args...)) },
-		"js":       func(args ...any) (string, error) { return r.str(template.JSEscaper(args...)) },
-		"urlquery": func(args ...any) (string, error) { return r.str(template.URLQueryEscaper(args...)) },
 	}
+	// text/template's printing and escaping builtins, bounded.
+	maps.Copy(m, usertmpl.BoundedPrinting(r.Run))
+	return m
 }
 
 // inc is incmajor, incminor or incpatch: the version incremented, keeping a
@@ -464,36 +291,6 @@ func (r *run) filter(reverse bool) func(content, exp string) (string, error) {
 		}
 		return r.str(strings.Join(lines, "\n"))
 	}
-}
-
-// checkFormat refuses a printf format whose width or precision could make a
-// string longer than max before it is checked, and * widths.
-func checkFormat(format string, max int) error {
-	for i := 0; i < len(format); i++ {
-		if format[i] != '%' {
-			continue
-		}
-		for i++; i < len(format); i++ {
-			c := format[i]
-			if c == '*' {
-				return errors.New("printf with a * width or precision is not accepted")
-			}
-			if c >= '0' && c <= '9' {
-				n := 0
-				for ; i < len(format) && format[i] >= '0' && format[i] <= '9'; i++ {
-					if n = n*10 + int(format[i]-'0'); n > max {
-						return fmt.Errorf("printf width or precision passes %d", max)
-					}
-				}
-				i--
-				continue
-			}
-			if strings.IndexByte("+-# .[]", c) < 0 {
-				break
-			}
-		}
-	}
-	return nil
 }
 
 var mdv2Escape = strings.NewReplacer(

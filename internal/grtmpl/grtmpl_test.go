@@ -80,8 +80,8 @@ func TestRender(t *testing.T) {
 		{name: "sha256 refused", in: `{{ sha256 .ArtifactPath }}`, wantErr: "checksums a file"},
 		{name: "pro function refused", in: `{{ in (list "a") "a" }}`, wantErr: "is a GoReleaser Pro function"},
 		{name: "unknown function", in: `{{ nope .Tag }}`, wantErr: `function "nope" not defined`},
-		{name: "printf width", in: `{{ printf "%0999999999d" 1 }}`, wantErr: "printf width or precision passes"},
-		{name: "replace growth", in: `{{ replace (replace (replace (replace .Summary "" .Summary) "" .Summary) "" .Summary) "" .Summary }}`, wantErr: "replace would make a string longer than"},
+		{name: "printf width", in: `{{ printf "%0999999999d" 1 }}`, wantErr: `printf "%0999999999d": a width or precision passes 65536`},
+		{name: "replace growth", in: `{{ replace (replace (replace (replace .Summary "" .Summary) "" .Summary) "" .Summary) "" .Summary }}`, wantErr: "the result of replace would be 104975 bytes long: at most 65536 are accepted"},
 		{name: "unclosed", in: `{{ .Tag `, wantErr: "unclosed action"},
 	}
 	for _, tt := range tests {
@@ -102,10 +102,10 @@ func TestLimits(t *testing.T) {
 	if _, err := r.Render("long", "{{ .Tag }}"+strings.Repeat("x", 64), fields); err == nil || !strings.Contains(err.Error(), "at most 64 are accepted") {
 		t.Errorf("long text: err = %v", err)
 	}
-	if _, err := r.Render("out", "{{ .FullCommit }}{{ .FullCommit }}", fields); err == nil || !strings.Contains(err.Error(), "the output passes 32 bytes") {
+	if _, err := r.Render("out", "{{ .FullCommit }}{{ .FullCommit }}", fields); err == nil || !strings.Contains(err.Error(), "the output would be 40 bytes long: at most 32 are accepted") {
 		t.Errorf("long output: err = %v", err)
 	}
-	if _, err := r.Render("fn", `{{ $x := toupper .FullCommit }}`, fields); err == nil || !strings.Contains(err.Error(), "a function made a string of 40 bytes") {
+	if _, err := r.Render("fn", `{{ $x := toupper .FullCommit }}`, fields); err == nil || !strings.Contains(err.Error(), "a function's result would be 40 bytes long: at most 32 are accepted") {
 		t.Errorf("long function result: err = %v", err)
 	}
 	if _, err := r.Render("plain", strings.Repeat("x", 33), fields); err == nil {
@@ -113,7 +113,7 @@ func TestLimits(t *testing.T) {
 	}
 	slow := Renderer{Limits: Limits{Timeout: time.Nanosecond}}
 	time.Sleep(time.Millisecond)
-	if _, err := slow.Render("slow", `{{ tolower .Tag }}`, fields); err == nil || !strings.Contains(err.Error(), "the template ran longer than 1ns") {
+	if _, err := slow.Render("slow", `{{ tolower .Tag }}`, fields); err == nil || !strings.Contains(err.Error(), "the template ran for more than 1ns") {
 		t.Errorf("timeout: err = %v", err)
 	}
 }

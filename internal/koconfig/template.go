@@ -3,12 +3,9 @@ package koconfig
 import (
 	"errors"
 	"fmt"
-	"regexp"
-	"strconv"
-	"strings"
-	"text/template"
-	"text/template/parse"
 	"time"
+
+	"dagger/go-build/internal/usertmpl"
 )
 
 // ErrTemplate is wrapped by every error of a flags or ldflags template.
@@ -82,146 +79,33 @@ type Executor func(text string, data any) (string, error)
 
 // Bounds of BoundedExecutor.
 const (
-	// MaxOutput is the most bytes one expanded template may hold.
+	// MaxOutput is the most bytes one expanded template may hold, and
+	// the longest template.
 	MaxOutput = 64 << 10
 	// MaxTime is the longest one template may run.
 	MaxTime = 2 * time.Second
-	// maxWidth is the largest printf width or precision.
-	maxWidth = 1024
 )
 
+// koLang is what ko's templates may call: text/template's comparisons,
+// lookups and printing, bounded (ko adds no functions of its own).
+var koLang = usertmpl.Lang{Funcs: usertmpl.BoundedPrinting, LoopHint: "want fields such as {{.Env.VERSION}}"}
+
 // BoundedExecutor runs a template as ko does (text/template, a missing map
-// key is an error) within bounds: at most MaxOutput bytes out and MaxTime
-// of running. The constructs that could run without end or allocate without
-// bound before any output are refused when parsed: {{range}} (which ranges
-// over numbers too), {{define}}, {{template}} and {{block}} (recursion), and
-// printf widths, precisions or * above 1024.
+// key is an error) with internal/usertmpl, go-build's one bounded
+// executor: at most MaxOutput bytes out and MaxTime of running. The
+// constructs that could run without end or allocate without bound before
+// any output are refused when parsed: {{range}} (which ranges over numbers
+// too), {{define}}, {{template}} and {{block}} (recursion), and printf
+// widths, precisions or * past MaxOutput.
 func BoundedExecutor(text string, data any) (string, error) {
-	tmpl, err := template.New("ko").Option("missingkey=error").Funcs(boundedFuncs).Parse(text)
+	limits := usertmpl.Limits{MaxText: MaxOutput, MaxOutput: MaxOutput, Timeout: MaxTime}
+	tmpl, err := usertmpl.Parse("ko", text, limits, koLang)
 	if err != nil {
-		return "", fmt.Errorf("%w %q: %v", ErrTemplate, text, strings.TrimPrefix(err.Error(), "template: "))
+		return "", fmt.Errorf("%w: %w", ErrTemplate, err)
 	}
-	if len(tmpl.Templates()) > 1 {
-		return "", fmt.Errorf("%w %q: {{define}} and {{block}} are not accepted; want fields such as {{.Git.ShortCommit}}", ErrTemplate, text)
+	out, err := tmpl.Execute(data)
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", ErrTemplate, err)
 	}
-	if err := checkNodes(tmpl.Tree.Root); err != nil {
-		return "", fmt.Errorf("%w %q: %v", ErrTemplate, text, err)
-	}
-	type result struct {
-		out string
-		err error
-	}
-	done := make(chan result, 1)
-	deadline := time.Now().Add(MaxTime)
-	go func() {
-		w := &boundedWriter{deadline: deadline}
-		err := tmpl.Execute(w, data)
-		done <- result{w.b.String(), err}
-	}()
-	timer := time.NewTimer(MaxTime)
-	defer timer.Stop()
-	select {
-	case r := <-done:
-		if r.err != nil {
-			return "", fmt.Errorf("%w %q: %v", ErrTemplate, text, strings.TrimPrefix(r.err.Error(), "template: "))
-		}
-		return r.out, nil
-	case <-timer.C:
-		return "", fmt.Errorf("%w %q: ran longer than %s", ErrTemplate, text, MaxTime)
-	}
-}
-
-// checkNodes refuses the nodes that could run without end.
-func checkNodes(n parse.Node) error {
-	switch n := n.(type) {
-	case *parse.ListNode:
-		if n == nil {
-			return nil
-		}
-		for _, c := range n.Nodes {
-			if err := checkNodes(c); err != nil {
-				return err
-			}
-		}
-	case *parse.RangeNode:
-		return fmt.Errorf("{{range}} is not accepted (go-build bounds templates); want fields such as {{.Env.VERSION}}")
-	case *parse.TemplateNode:
-		return fmt.Errorf("{{template}} is not accepted (go-build bounds templates); want fields such as {{.Env.VERSION}}")
-	case *parse.IfNode:
-		return checkBranch(&n.BranchNode)
-	case *parse.WithNode:
-		return checkBranch(&n.BranchNode)
-	}
-	return nil
-}
-
-func checkBranch(b *parse.BranchNode) error {
-	if err := checkNodes(b.List); err != nil {
-		return err
-	}
-	if b.ElseList != nil {
-		return checkNodes(b.ElseList)
-	}
-	return nil
-}
-
-// boundedFuncs replace text/template's builtins that make strings: each
-// fails when its result is over MaxOutput, so nesting them cannot grow a
-// string without bound before it is written.
-var boundedFuncs = template.FuncMap{
-	"printf":   boundedPrintf,
-	"print":    bounded(fmt.Sprint),
-	"println":  bounded(fmt.Sprintln),
-	"html":     bounded(template.HTMLEscaper),
-	"js":       bounded(template.JSEscaper),
-	"urlquery": bounded(template.URLQueryEscaper),
-}
-
-func bounded(f func(...any) string) func(...any) (string, error) {
-	return func(args ...any) (string, error) {
-		return checkLen(f(args...))
-	}
-}
-
-func checkLen(s string) (string, error) {
-	if len(s) > MaxOutput {
-		return "", fmt.Errorf("a value is over %d bytes", MaxOutput)
-	}
-	return s, nil
-}
-
-// verb is a printf directive's flags, width and precision.
-var verb = regexp.MustCompile(`%[-+# 0]*(\*|\d+)?(?:\.(\*|\d+)?)?`)
-
-// boundedPrintf is text/template's printf with widths and precisions
-// bounded: fmt pads in memory before anything is written.
-func boundedPrintf(format string, args ...any) (string, error) {
-	for _, m := range verb.FindAllStringSubmatch(strings.ReplaceAll(format, "%%", ""), -1) {
-		for _, n := range m[1:] {
-			if n == "*" {
-				return "", fmt.Errorf("printf %q: * widths are not accepted", format)
-			}
-			if v, err := strconv.Atoi(n); n != "" && (err != nil || v > maxWidth) {
-				return "", fmt.Errorf("printf %q: width or precision %s is over %d", format, n, maxWidth)
-			}
-		}
-	}
-	return checkLen(fmt.Sprintf(format, args...))
-}
-
-// boundedWriter keeps at most MaxOutput bytes and fails once past its
-// deadline, which ends the template's execution.
-type boundedWriter struct {
-	b        strings.Builder
-	deadline time.Time
-}
-
-func (w *boundedWriter) Write(p []byte) (int, error) {
-	if w.b.Len()+len(p) > MaxOutput {
-		return 0, fmt.Errorf("output is over %d bytes", MaxOutput)
-	}
-	if time.Now().After(w.deadline) {
-		return 0, fmt.Errorf("ran longer than %s", MaxTime)
-	}
-	return w.b.Write(p)
+	return out, nil
 }

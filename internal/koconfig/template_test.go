@@ -33,16 +33,17 @@ func TestBoundedExecutor(t *testing.T) {
 		{text: "{{.Env.MISSING}}", err: `"{{.Env.MISSING}}": ko:1:6: executing "ko" at <.Env.MISSING>: map has no entry for key "MISSING"`},
 		{text: "{{.Nope}}", err: `map has no entry for key "Nope"`},
 		{text: "{{.Env.VERSION", err: `"{{.Env.VERSION": ko:1: unclosed action`},
-		{text: "{{range .Env}}x{{end}}", err: "{{range}} is not accepted"},
-		{text: "{{range .Timestamp}}{{end}}", err: "{{range}} is not accepted"},
-		{text: `{{define "x"}}a{{end}}{{template "x"}}`, err: "{{define}} and {{block}} are not accepted"},
-		{text: `{{if true}}{{template "x"}}{{end}}`, err: "{{template}} is not accepted"},
-		{text: `{{with .Env}}{{else}}{{template "ko"}}{{end}}`, err: "{{template}} is not accepted"},
-		{text: `{{printf "%099999999d" 1}}`, err: "width or precision 99999999 is over 1024"},
-		{text: `{{printf "%.*d" 99999999 1}}`, err: "* widths are not accepted"},
+		{text: "{{range .Env}}x{{end}}", err: "range is not accepted: a template here runs each action once (want fields such as {{.Env.VERSION}})"},
+		{text: "{{range .Timestamp}}{{end}}", err: "range is not accepted"},
+		{text: `{{define "x"}}a{{end}}{{template "x"}}`, err: "define and block are not accepted"},
+		{text: `{{if true}}{{template "x"}}{{end}}`, err: `{{template "x"}} is not accepted`},
+		{text: `{{with .Env}}{{else}}{{template "ko"}}{{end}}`, err: `{{template "ko"}} is not accepted`},
+		{text: `{{printf "%099999999d" 1}}`, err: `printf "%099999999d": a width or precision passes 65536`},
+		{text: `{{printf "%.*d" 99999999 1}}`, err: `printf "%.*d": a * width or precision is not accepted`},
+		{text: `{{call .Env}}`, err: "function call is not accepted"},
 		{text: `{{printf "%1000d%%" 1}}`, want: strings.Repeat(" ", 999) + "1%"},
 		{text: `{{print (printf "%1024s" "") (printf "%1024s" "")}}`, want: strings.Repeat(" ", 2048)},
-		{text: strings.Repeat(`{{printf "%1024s" ""}}`, 65), err: "output is over 65536 bytes"},
+		{text: strings.Repeat(`{{printf "%1024s" ""}}`, 65), err: "the output would be 66560 bytes long: at most 65536 are accepted"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text[:min(len(tt.text), 40)], func(t *testing.T) {
@@ -63,7 +64,7 @@ func TestBoundedExecutorNestedGrowth(t *testing.T) {
 		text = strings.Replace(`{{print (X) (X) (X) (X)}}`, "X", strings.Trim(text, "{}"), -1)
 	}
 	_, err := BoundedExecutor(text, data.value())
-	errtest.Check(t, err, ErrTemplate, "a value is over 65536 bytes")
+	errtest.Check(t, err, ErrTemplate, "the result of print would be 262144 bytes long: at most 65536 are accepted")
 }
 
 func TestInvocation(t *testing.T) {
@@ -96,7 +97,7 @@ func TestInvocation(t *testing.T) {
 			want: Invocation{Flags: []string{}, Ldflags: []string{}},
 			args: nil,
 		},
-		{name: "template error names the build", cfg: c, b: Build{ID: "app", Ldflags: []string{"{{.Env.NOPE}}"}}, err: `.ko.yaml: builds entry app: ldflags: invalid ko template "{{.Env.NOPE}}"`},
+		{name: "template error names the build", cfg: c, b: Build{ID: "app", Ldflags: []string{"{{.Env.NOPE}}"}}, err: `.ko.yaml: builds entry app: ldflags: invalid ko template: template refused: ko "{{.Env.NOPE}}": ko:1:6: executing "ko" at <.Env.NOPE>: map has no entry for key "NOPE"`},
 		{name: "toolexec refused", cfg: c, b: Build{ID: "app", Flags: []string{"--toolexec=/bin/sh"}}, err: `.ko.yaml: builds entry app: flag "--toolexec=/bin/sh" is refused`},
 		{name: "toolexec in defaults", cfg: &Config{File: ".ko.yaml", DefaultFlags: []string{"-toolexec"}}, err: `.ko.yaml: defaults: flag "-toolexec" is refused`},
 		{name: "env without =", cfg: c, b: Build{ID: "app", Env: []string{"NOPE"}}, err: `builds entry app: env entry "NOPE" has no '='`},

@@ -4,10 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"text/template"
 
 	"dagger/go-build/internal/platform"
 	"dagger/go-build/internal/release"
+	"dagger/go-build/internal/usertmpl"
 )
 
 // DefaultFileNameTemplate is GoReleaser's default nfpms file_name_template
@@ -24,8 +24,15 @@ const DefaultFileNameTemplate = `{{ .PackageName }}_{{ .Version }}_{{ .Os }}_{{ 
 // nfpms bindir.
 const BinDir = "/usr/bin"
 
-// fileNameTemplate is DefaultFileNameTemplate, parsed once.
-var fileNameTemplate = template.Must(template.New("package").Option("missingkey=error").Parse(DefaultFileNameTemplate))
+// fileNameTemplate is DefaultFileNameTemplate, parsed once, run within
+// the bounds of every name template (usertmpl.NameLimits).
+var fileNameTemplate = func() *usertmpl.Template {
+	t, err := usertmpl.Parse("package file name template", DefaultFileNameTemplate, usertmpl.NameLimits, usertmpl.Names)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}()
 
 // Options say which packages a release makes.
 type Options struct {
@@ -138,11 +145,10 @@ func NewPlan(opts Options, targets []platform.Target, skipUnsupported bool) (Pla
 func fileBase(name, version string, t platform.Target) (string, error) {
 	fields := release.TemplateFields(name, version, t)
 	fields["PackageName"] = name
-	var b strings.Builder
-	if err := fileNameTemplate.Execute(&b, fields); err != nil {
+	base, err := fileNameTemplate.Execute(fields)
+	if err != nil {
 		return "", fmt.Errorf("package name of %s: %w", t, err)
 	}
-	base := b.String()
 	return base, release.CheckName("package file name of "+t.String(), base)
 }
 

@@ -12,6 +12,9 @@
 package pkgscript
 
 import (
+	"errors"
+	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -92,4 +95,37 @@ func isNoise(line string) bool {
 func isPackageList(line string) bool {
 	trimmed := strings.TrimSpace(line)
 	return strings.HasPrefix(line, "  ") && !strings.Contains(trimmed, ": ") && !strings.HasSuffix(trimmed, ":")
+}
+
+// ErrPackageName is wrapped by the error for a package name outside
+// NamePattern.
+var ErrPackageName = errors.New("invalid package name")
+
+// namePattern is Debian's package name rule (Policy 5.6.1), which Alpine's
+// names follow too: lower-case ASCII letters, digits, '+', '-' and '.', at
+// least two characters, starting with a letter or digit. No name can then
+// be an option of apt-get, apk or dpkg-query, or mean anything to the
+// shell.
+var namePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9+.-]+$`)
+
+// CheckName checks a user-given distribution package name against the
+// closed pattern of Debian policy: a name alone, such as libsqlite3-dev.
+// An architecture (:arm64) or version (=1.2-3) is refused: go-build adds
+// the target's architecture itself. what names the option in the error.
+func CheckName(what, name string) error {
+	if !namePattern.MatchString(name) {
+		return fmt.Errorf("%w: %s %q: want a Debian or Alpine package name such as libsqlite3-dev: lower-case letters, digits, '+', '-' and '.', at least two, starting with a letter or digit (no :arch or =version: the target's architecture is added)",
+			ErrPackageName, what, name)
+	}
+	return nil
+}
+
+// Words is names as shell words, each single-quoted, space-separated:
+// whatever they hold, the shell passes them on as they are.
+func Words(names []string) string {
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = "'" + strings.ReplaceAll(n, "'", `'\''`) + "'"
+	}
+	return strings.Join(quoted, " ")
 }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"dagger/go-build/internal/errtest"
 )
 
 // aptUnmet is what apt-get install -q printed on a mirror whose armel
@@ -111,5 +113,40 @@ func TestPreludeRunsForReal(t *testing.T) {
 	if !ok || !strings.Contains(reason, "apt-get install -y -q libc6-dev:armel (exit code 100)") ||
 		!strings.Contains(reason, "linux-libc-dev:armel but it is not installable") {
 		t.Fatalf("Reason(stderr) = %q, %v", reason, ok)
+	}
+}
+
+func TestCheckName(t *testing.T) {
+	tests := []struct{ name, want string }{
+		{"libsqlite3-dev", ""},
+		{"zlib1g-dev", ""},
+		{"libstdc++-12-dev", ""},
+		{"g++", ""},
+		{"sqlite-dev", ""},
+		{"py3.11-foo", ""},
+		{"-x", `target package "-x": want a Debian or Alpine package name`},
+		{"--allow-unauthenticated", `"--allow-unauthenticated"`},
+		{"-oDebug::pkgProblemResolver=1", `"-oDebug::pkgProblemResolver=1"`},
+		{"a", `"a"`},
+		{"", `""`},
+		{"LibFoo", `"LibFoo"`},
+		{"libfoo:arm64", `"libfoo:arm64"`},
+		{"libfoo=1.2-3", `"libfoo=1.2-3"`},
+		{"libfoo dev", `"libfoo dev"`},
+		{"libfoo;id", `"libfoo;id"`},
+		{"$(id)", `"$(id)"`},
+		{"libfoo\n", `"libfoo\n"`},
+		{".hidden", `".hidden"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			errtest.Check(t, CheckName("target package", tt.name), ErrPackageName, tt.want)
+		})
+	}
+}
+
+func TestWords(t *testing.T) {
+	if got, want := Words([]string{"zlib1g-dev:arm64", "it's", ""}), `'zlib1g-dev:arm64' 'it'\''s' ''`; got != want {
+		t.Errorf("Words = %s, want %s", got, want)
 	}
 }

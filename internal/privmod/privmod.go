@@ -16,6 +16,7 @@ import (
 	"net"
 	"net/url"
 	"path"
+	"regexp"
 	"strings"
 )
 
@@ -244,6 +245,11 @@ type GitToken struct {
 	TokenFile string
 }
 
+// gitUserPattern is the user names GitConfig writes into the credential
+// helper, a shell script: a closed set of characters no shell or git
+// credential line reads as anything but the name.
+var gitUserPattern = regexp.MustCompile(`^[A-Za-z0-9._@+][A-Za-z0-9._@+-]{0,255}$`)
+
 // GitConfig is the git configuration (key, value) that makes git answer a
 // credential request for https://Host with Username and the token read
 // from TokenFile when git asks. The value holds the file's path, never the
@@ -252,8 +258,8 @@ func (g GitToken) GitConfig() (key, value string, err error) {
 	if _, err := ParseGitHost(g.Host); err != nil {
 		return "", "", err
 	}
-	if g.Username == "" || strings.ContainsAny(g.Username, "'\n\r\\") {
-		return "", "", invalid("git user name %q: want a non-empty name without quotes, backslashes or newlines (e.g. oauth2)", g.Username)
+	if !gitUserPattern.MatchString(g.Username) {
+		return "", "", invalid("git user name %q: want 1 to 256 ASCII letters, digits and ._@+-, not starting with '-' (e.g. oauth2, gitlab-ci-token or me@corp.example)", g.Username)
 	}
 	if !path.IsAbs(g.TokenFile) || strings.ContainsAny(g.TokenFile, "'\n\r\\ ") {
 		return "", "", invalid("token file %q: want an absolute path without quotes or spaces", g.TokenFile)

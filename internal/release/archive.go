@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 	"unicode"
 )
@@ -42,8 +43,9 @@ type File struct {
 	// Mode with a Path takes the file's mode on disk.
 	Mode fs.FileMode
 	Data []byte
-	// Path is a regular file on disk holding the contents; symbolic
-	// links are followed.
+	// Path is a regular file on disk holding the contents; a symbolic
+	// link is refused, not followed, so no file it points at reaches an
+	// archive.
 	Path string
 }
 
@@ -126,7 +128,7 @@ func prepareEntry(f File) (entry, error) {
 		if len(f.Data) > 0 {
 			return entry{}, fmt.Errorf("%w %q: has both Data and Path %q: want one", ErrEntry, f.Name, f.Path)
 		}
-		info, err := os.Stat(f.Path)
+		info, err := os.Lstat(f.Path)
 		if err != nil {
 			return entry{}, fmt.Errorf("%w %q: %v", ErrEntry, f.Name, err)
 		}
@@ -183,7 +185,9 @@ func (e entry) open() (io.ReadCloser, int64, error) {
 	if e.Path == "" {
 		return io.NopCloser(bytes.NewReader(e.Data)), int64(len(e.Data)), nil
 	}
-	f, err := os.Open(e.Path)
+	// O_NOFOLLOW: a link put in the file's place since prepare checked
+	// it is refused too.
+	f, err := os.OpenFile(e.Path, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
 	if err != nil {
 		return nil, 0, fmt.Errorf("%w %q: %v", ErrEntry, e.Name, err)
 	}

@@ -268,6 +268,16 @@ func TestArchivesFromDisk(t *testing.T) {
 
 func TestArchivesReject(t *testing.T) {
 	dir := t.TempDir()
+	// A link to a regular file outside the archive's files, as a
+	// LICENSE -> /etc/passwd of the source would be once exported.
+	outside := filepath.Join(dir, "outside")
+	if err := os.WriteFile(outside, []byte("secret"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "LICENSE")
+	if err := os.Symlink(outside, link); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name     string
 		files    []File
@@ -288,6 +298,7 @@ func TestArchivesReject(t *testing.T) {
 		{"directory", []File{{Name: "app", Path: dir}}, testMTime, ErrEntry, "is a directory, not a regular file"},
 		{"missing", []File{{Name: "app", Path: filepath.Join(dir, "nope")}}, testMTime, ErrEntry, "no such file"},
 		{"symlink mode", []File{{Name: "app", Mode: fs.ModeSymlink | 0o777}}, testMTime, ErrEntry, "is not a regular file's"},
+		{"symlink path", []File{{Name: "LICENSE", Mode: 0o644, Path: link}}, testMTime, ErrEntry, `"LICENSE": ` + link + " is a symbolic link, not a regular file"},
 		{"before 1980", []File{{Name: "app"}}, time.Unix(0, 0), ErrMTime, "1970-01-01T00:00:00Z: zip archives store times from 1980-01-01T00:00:00Z to 2106-02-07T06:28:15Z; use the commit time or, e.g., SOURCE_DATE_EPOCH=315532800"},
 		{"after 2106", []File{{Name: "app"}}, time.Date(2107, 1, 1, 0, 0, 0, 0, time.UTC), ErrMTime, "2107-01-01T00:00:00Z"},
 		{"zero time", []File{{Name: "app"}}, time.Time{}, ErrMTime, "0001-01-01"},

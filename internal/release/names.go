@@ -18,10 +18,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"text/template"
 	"unicode"
 
 	"dagger/go-build/internal/platform"
+	"dagger/go-build/internal/usertmpl"
 )
 
 var (
@@ -97,7 +97,7 @@ type Options struct {
 	Binary string
 	// NameTemplate is a Go text/template for an archive's name without
 	// its extension; empty means DefaultNameTemplate. See TemplateFields
-	// for the fields and TemplateFuncs for the functions it may use.
+	// for the fields and usertmpl.Names for the functions it may use.
 	NameTemplate string
 	// Format, when set, is the archive format of every target; empty
 	// means DefaultFormat per target.
@@ -247,7 +247,7 @@ func NewPlan(opts Options, targets []platform.Target) (Plan, error) {
 			continue
 		}
 		seen[t.String()] = i
-		base, err := execTemplate(tmpl, TemplateFields(opts.ProjectName, opts.Version, t))
+		base, err := tmpl.Execute(TemplateFields(opts.ProjectName, opts.Version, t))
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%w: for %s: %v", ErrTemplate, t, err))
 			continue
@@ -442,60 +442,16 @@ func TemplateFields(projectName, version string, t platform.Target) map[string]s
 	return f
 }
 
-// TemplateFuncs are the functions a name template may call: the pure
-// string functions of GoReleaser's templates, so name templates copied
-// from a .goreleaser.yaml, such as the one `goreleaser init` writes
-// ({{ title .Os }}, x86_64 for amd64), work unchanged.
-func TemplateFuncs() template.FuncMap {
-	return template.FuncMap{
-		"replace":    strings.ReplaceAll,
-		"split":      strings.Split,
-		"contains":   strings.Contains,
-		"tolower":    strings.ToLower,
-		"toupper":    strings.ToUpper,
-		"trim":       strings.TrimSpace,
-		"trimprefix": strings.TrimPrefix,
-		"trimsuffix": strings.TrimSuffix,
-		"title":      title,
-	}
-}
-
-// title upper-cases the first letter of every word and lower-cases the
-// rest, which is what GoReleaser's title (cases.Title for English) does
-// to the ASCII words in names; go-build has no golang.org/x/text.
-func title(s string) string {
-	var b strings.Builder
-	start := true
-	for _, r := range s {
-		switch {
-		case !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'':
-			start = true
-		case start:
-			r, start = unicode.ToUpper(r), false
-		default:
-			r = unicode.ToLower(r)
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// parseTemplate parses a name template like GoReleaser does: a field the
-// data lacks is an error, not "<no value>".
-func parseTemplate(text string) (*template.Template, error) {
-	t, err := template.New("name").Option("missingkey=error").Funcs(TemplateFuncs()).Parse(text)
+// parseTemplate parses a name template like GoReleaser does (a field the
+// data lacks is an error, not "<no value>"), within usertmpl's bounds: no
+// range or other loop, only the bounded string functions (usertmpl.Names),
+// at most 4 KiB of template and of output, one second a run.
+func parseTemplate(text string) (*usertmpl.Template, error) {
+	t, err := usertmpl.Parse("name template", text, usertmpl.NameLimits, usertmpl.Names)
 	if err != nil {
-		return nil, fmt.Errorf("%w %q: %v", ErrTemplate, text, err)
+		return nil, fmt.Errorf("%w: %w", ErrTemplate, err)
 	}
 	return t, nil
-}
-
-func execTemplate(t *template.Template, fields map[string]string) (string, error) {
-	var b strings.Builder
-	if err := t.Execute(&b, fields); err != nil {
-		return "", err
-	}
-	return b.String(), nil
 }
 
 // CheckTemplate reports whether text parses as a name template, before any

@@ -296,14 +296,6 @@ func TestCheckTemplate(t *testing.T) {
 	errtest.Check(t, CheckTemplate("{{ if }}"), ErrTemplate, "missing value for if")
 }
 
-func TestTitle(t *testing.T) {
-	for in, want := range map[string]string{"linux": "Linux", "darwin": "Darwin", "WINDOWS": "Windows", "x86_64": "X86_64", "my-app": "My-App", "": ""} {
-		if got := title(in); got != want {
-			t.Errorf("title(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestPlanAddFiles(t *testing.T) {
 	plan, err := NewPlan(Options{ProjectName: "app", Version: "1.0.0", SBOM: true}, []platform.Target{platform.MustParse("linux/amd64")})
 	if err != nil {

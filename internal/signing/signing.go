@@ -123,7 +123,8 @@ func SignImages(images []string, r Registry) ([]string, error) {
 	}
 	args := []string{"cosign", "sign", "--key", KeyPath, "--tlog-upload=false", "--yes"}
 	args = append(args, r.flags()...)
-	return append(args, images...), nil
+	// The images after --: never options.
+	return append(append(args, "--"), images...), nil
 }
 
 // SignBlob is the cosign command line that signs the file at path with the
@@ -133,7 +134,7 @@ func SignImages(images []string, r Registry) ([]string, error) {
 func SignBlob(path, signature, bundle string) []string {
 	return []string{
 		"cosign", "sign-blob", "--key", KeyPath, "--tlog-upload=false", "--yes",
-		"--output-signature", signature, "--bundle", bundle, path,
+		"--output-signature", signature, "--bundle", bundle, "--", path,
 	}
 }
 

@@ -81,11 +81,11 @@ func TestSignImages(t *testing.T) {
 	}{
 		{
 			name: "TLS registry", images: []string{img},
-			want: []string{"cosign", "sign", "--key", KeyPath, "--tlog-upload=false", "--yes", img},
+			want: []string{"cosign", "sign", "--key", KeyPath, "--tlog-upload=false", "--yes", "--", img},
 		},
 		{
 			name: "plain HTTP, with an attestation", images: []string{img, att}, reg: Registry{PlainHTTP: true},
-			want: []string{"cosign", "sign", "--key", KeyPath, "--tlog-upload=false", "--yes", "--allow-http-registry", "--allow-insecure-registry", img, att},
+			want: []string{"cosign", "sign", "--key", KeyPath, "--tlog-upload=false", "--yes", "--allow-http-registry", "--allow-insecure-registry", "--", img, att},
 		},
 		{name: "by tag", images: []string{"registry:5000/team/app:1.0"}, wantErr: `"registry:5000/team/app:1.0": want a reference by digest`},
 		{name: "flag", images: []string{"--key=x@sha256:" + strings.Repeat("ab", 32)}, wantErr: "want a reference by digest"},
@@ -109,7 +109,7 @@ func TestCommandLinesNameNoSecret(t *testing.T) {
 	// the password reaches cosign on stdin only.
 	blob := SignBlob("app_checksums.txt", "app_checksums.txt.sig", "app_checksums.txt.bundle")
 	want := []string{"cosign", "sign-blob", "--key", KeyPath, "--tlog-upload=false", "--yes",
-		"--output-signature", "app_checksums.txt.sig", "--bundle", "app_checksums.txt.bundle", "app_checksums.txt"}
+		"--output-signature", "app_checksums.txt.sig", "--bundle", "app_checksums.txt.bundle", "--", "app_checksums.txt"}
 	if !slices.Equal(blob, want) {
 		t.Errorf("SignBlob = %q, want %q", blob, want)
 	}

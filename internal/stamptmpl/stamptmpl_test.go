@@ -47,6 +47,12 @@ func TestParseAndExpand(t *testing.T) {
 		{name: "unclosed", in: `{{.Version`, wantErr: "unclosed action"},
 		{name: "variable", in: `{{$x := .Tag}}`, wantErr: "is not supported"},
 		{name: "define", in: `{{define "x"}}y{{end}}`, wantErr: "defines templates"},
+		// Stamp templates expand fields alone, so their output is their
+		// text plus the fields' values: nothing that loops is accepted.
+		{name: "range", in: `-X main.v={{range .Tag}}{{.}}{{end}}`, wantErr: "is not supported: go-build expands fields alone"},
+		{name: "nested ranges of the issue", in: `{{range split .Tag ""}}{{range split .Tag ""}}{{.}}{{end}}{{end}}`, wantErr: `function "split" not defined`},
+		{name: "range over a variable", in: `{{$t := .Tag}}{{range $t}}{{range $t}}x{{end}}{{end}}`, wantErr: "is not supported"},
+		{name: "template call", in: `{{template "stamp" .}}`, wantErr: "is not supported"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
