@@ -140,8 +140,11 @@ func unpack(data []byte) ([]packed, error) {
 			if err != nil {
 				return out, fmt.Errorf("tar entry %s: %w", h.Name, err)
 			}
-			// A link's target is text too.
-			out = append(out, packed{name: h.Name, data: append(body, []byte("\n"+h.Linkname)...)})
+			out = append(out, packed{name: h.Name, data: body})
+			if h.Linkname != "" {
+				// A link's target is text too.
+				out = append(out, packed{name: h.Name + " (link target)", data: []byte(h.Linkname)})
+			}
 		}
 	}
 	return nil, nil

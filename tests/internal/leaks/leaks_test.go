@@ -80,6 +80,12 @@ func TestScan(t *testing.T) {
 			"the origin token in f!(gunzipped)!app/sbom.json (as is)"},
 		{"in a zip", zipOf(t, "app/netrc", "password netrc-fedcba9876543210fedcba98"), "the netrc token in f!app/netrc (as is)"},
 		{"in a gzip of text", gzipOf(t, []byte("a\n"+token)), "the origin token in f!(gunzipped) (as is)"},
+		// An OCI tarball: its blobs are gzipped layers, unpacked whole.
+		{"in a layer of an OCI tarball", tarOf(t, map[string]string{
+			"index.json":        "{}",
+			"blobs/sha256/aaaa": string(gzipOf(t, tarOf(t, map[string]string{"usr/bin/app": "clean"}))),
+			"blobs/sha256/bbbb": string(gzipOf(t, tarOf(t, map[string]string{"etc/netrc": "password netrc-fedcba9876543210fedcba98"}))),
+		}), "the netrc token in f!blobs/sha256/bbbb!(gunzipped)!etc/netrc (as is)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
