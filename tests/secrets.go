@@ -147,7 +147,8 @@ func (m *Tests) CredentialsStayOut(ctx context.Context) error {
 		text := errorText(err)
 		s.text("the error of "+c.what, text)
 		if !strings.Contains(text, c.want) {
-			return fmt.Errorf("the error of %s does not say %q:\n%s", c.what, c.want, leaks.Redact(text, secrets))
+			// Searched on: every place a token is found is named.
+			s.problems = append(s.problems, fmt.Sprintf("the error of %s does not say %q:\n%s", c.what, c.want, leaks.Redact(text, secrets)))
 		}
 	}
 
@@ -163,10 +164,12 @@ func (m *Tests) CredentialsStayOut(ctx context.Context) error {
 	return s.result()
 }
 
-// leakSearch gathers where the planted secrets were found.
+// leakSearch gathers where the planted secrets were found, and what else
+// was not as it should be.
 type leakSearch struct {
-	secrets []leaks.Secret
-	found   []string
+	secrets  []leaks.Secret
+	found    []string
+	problems []string
 }
 
 // files searches every file of an exported directory, archives unpacked.
@@ -202,12 +205,16 @@ func (s *leakSearch) noLeak(err error) error {
 	return errors.New(leaks.Redact(text, s.secrets))
 }
 
-// result fails naming every place a secret was found.
+// result fails naming every place a secret was found, and every problem.
 func (s *leakSearch) result() error {
-	if len(s.found) == 0 {
-		return nil
+	var errs []error
+	if len(s.found) > 0 {
+		errs = append(errs, fmt.Errorf("a credential reached go-build's outputs:\n  %s", strings.Join(slices.Compact(slices.Sorted(slices.Values(s.found))), "\n  ")))
 	}
-	return fmt.Errorf("a credential reached go-build's outputs:\n  %s", strings.Join(slices.Compact(slices.Sorted(slices.Values(s.found))), "\n  "))
+	for _, p := range s.problems {
+		errs = append(errs, errors.New(p))
+	}
+	return errors.Join(errs...)
 }
 
 // remoteFixture makes testdata/<fixture> a git checkout, tagged v1.0.0,
@@ -263,17 +270,17 @@ func (m *Tests) searchImage(ctx context.Context, s *leakSearch, gb *dagger.GoBui
 	for _, img := range imgs {
 		got, ok := img.Config.Config.Labels[sourceLabel]
 		if got != source || (source == "" && ok) {
-			return fmt.Errorf("the %s image's %s label is %q, want %q", img.Platform(), sourceLabel, leaks.Redact(got, s.secrets), source)
+			s.problems = append(s.problems, fmt.Sprintf("the %s image's %s label is %q, want %q", img.Platform(), sourceLabel, leaks.Redact(got, s.secrets), source))
 		}
 	}
 	if source == "" {
 		// Not even the host: the remote was dropped whole.
 		if blobs, err := layout.BlobsContaining(credentialsRemoteHost); err != nil || len(blobs) > 0 {
-			return fmt.Errorf("the image of a remote url.Parse refuses names %s, in %v (%v): want no trace of the remote", credentialsRemoteHost, blobs, err)
+			s.problems = append(s.problems, fmt.Sprintf("the image of a remote url.Parse refuses names %s, in %v (%v): want no trace of the remote", credentialsRemoteHost, blobs, err))
 		}
 	} else if blobs, err := layout.BlobsContaining(source); err != nil || len(blobs) < 2 {
 		// The configs' labels, the index's annotations and the provenance.
-		return fmt.Errorf("the image names %s in %v (%v): want it in the configs, annotations and provenance", source, blobs, err)
+		s.problems = append(s.problems, fmt.Sprintf("the image names %s in %v (%v): want it in the configs, annotations and provenance", source, blobs, err))
 	}
 	return nil
 }
