@@ -77,50 +77,39 @@ func (m *Tests) CredentialsStayOut(ctx context.Context) error {
 		return dagger.GoBuildOpts{CacheNamespace: "credentials-check", Netrc: netrc}
 	}
 	gb := m.goBuildOf(src, opts())
+	// Each step that fails is recorded (its error searched too) and the
+	// search goes on: the result names every leak and every failure.
 	s := &leakSearch{secrets: secrets}
 
 	// build
-	files, err := exportRelease(ctx, gb.Build(dagger.GoBuildBuildOpts{Arch: "linux/arm64"}))
-	if err != nil {
-		return fmt.Errorf("build: %w", s.noLeak(err))
+	if files, err := exportRelease(ctx, gb.Build(dagger.GoBuildBuildOpts{Arch: "linux/arm64"})); err != nil {
+		s.failed("build", err)
+	} else {
+		s.files("build's output", files)
 	}
-	s.files("build's output", files)
 
 	// release: archives, SBOMs, checksums
-	files, err = exportRelease(ctx, gb.Release(dagger.GoBuildReleaseOpts{Platforms: credentialsPlatforms}))
-	if err != nil {
-		return fmt.Errorf("release: %w", s.noLeak(err))
+	if files, err := exportRelease(ctx, gb.Release(dagger.GoBuildReleaseOpts{Platforms: credentialsPlatforms})); err != nil {
+		s.failed("release", err)
+	} else if len(files) == 0 {
+		s.problems = append(s.problems, "release exported no file")
+	} else {
+		s.files("release's output", files)
 	}
-	if len(files) == 0 {
-		return errors.New("release exported no file")
-	}
-	s.files("release's output", files)
 
 	// image: the OCI tarball, and its labels
 	if err := m.searchImage(ctx, s, gb, credentialsSource); err != nil {
-		return err
+		s.failed("image", err)
 	}
 
 	// publish, and what the registry holds
 	if err := m.searchPublished(ctx, s, gb); err != nil {
-		return err
+		s.failed("publish", err)
 	}
 
 	// the builder's environment
-	env, err := gb.Builder(dagger.GoBuildBuilderOpts{Arch: "arm64"}).EnvVariables(ctx)
-	if err != nil {
-		return fmt.Errorf("the arm64 builder: %w", s.noLeak(err))
-	}
-	for _, e := range env {
-		name, err := e.Name(ctx)
-		if err != nil {
-			return err
-		}
-		value, err := e.Value(ctx)
-		if err != nil {
-			return err
-		}
-		s.text("the builder's environment", name+"="+value)
+	if err := s.environment(ctx, gb.Builder(dagger.GoBuildBuilderOpts{Arch: "arm64"})); err != nil {
+		s.failed("the arm64 builder's environment", err)
 	}
 
 	// errors: --goproxy with the token as password, one url.Parse
@@ -142,7 +131,8 @@ func (m *Tests) CredentialsStayOut(ctx context.Context) error {
 		}
 		_, err := m.goBuildOf(src, o).Build(dagger.GoBuildBuildOpts{Arch: "arm64"}).Entries(ctx)
 		if err == nil {
-			return fmt.Errorf("%s: the build passed, want an error", c.what)
+			s.problems = append(s.problems, c.what+": the build passed, want an error")
+			continue
 		}
 		text := errorText(err)
 		s.text("the error of "+c.what, text)
@@ -159,9 +149,37 @@ func (m *Tests) CredentialsStayOut(ctx context.Context) error {
 		return err
 	}
 	if err := m.searchImage(ctx, s, m.goBuildOf(badSrc, opts()), ""); err != nil {
-		return err
+		s.failed("the image of an origin url.Parse refuses", err)
 	}
 	return s.result()
+}
+
+// environment searches ctr's environment variables.
+func (s *leakSearch) environment(ctx context.Context, ctr *dagger.Container) error {
+	env, err := ctr.EnvVariables(ctx)
+	if err != nil {
+		return err
+	}
+	for _, e := range env {
+		name, err := e.Name(ctx)
+		if err != nil {
+			return err
+		}
+		value, err := e.Value(ctx)
+		if err != nil {
+			return err
+		}
+		s.text("the builder's environment", name+"="+value)
+	}
+	return nil
+}
+
+// failed records that step failed: its error is searched, and named with
+// the secrets redacted.
+func (s *leakSearch) failed(step string, err error) {
+	text := errorText(err)
+	s.text("the error of "+step, text)
+	s.problems = append(s.problems, step+" failed: "+leaks.Redact(text, s.secrets))
 }
 
 // leakSearch gathers where the planted secrets were found, and what else
@@ -195,14 +213,6 @@ func (s *leakSearch) text(where, text string) {
 	for _, f := range leaks.Text(where, text, s.secrets) {
 		s.found = append(s.found, f.String())
 	}
-}
-
-// noLeak is err for a failed step, with the secrets redacted; where one
-// was in it, that is recorded too.
-func (s *leakSearch) noLeak(err error) error {
-	text := errorText(err)
-	s.text("an error", text)
-	return errors.New(leaks.Redact(text, s.secrets))
 }
 
 // result fails naming every place a secret was found, and every problem.
@@ -252,7 +262,7 @@ func (m *Tests) searchImage(ctx context.Context, s *leakSearch, gb *dagger.GoBui
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "image.tar")
 	if _, err := tarball.Export(ctx, path); err != nil {
-		return fmt.Errorf("image: %w", s.noLeak(err))
+		return err
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -297,7 +307,7 @@ func (m *Tests) searchPublished(ctx context.Context, s *leakSearch, gb *dagger.G
 		Platforms: credentialsPlatforms, RegistryService: registry,
 	})
 	if err != nil {
-		return fmt.Errorf("publish: %w", s.noLeak(err))
+		return err
 	}
 	s.text("publish's output", out)
 	endpoint, err := registry.Endpoint(ctx, dagger.ServiceEndpointOpts{Scheme: "http"})
@@ -317,7 +327,7 @@ func (m *Tests) searchPublished(ctx context.Context, s *leakSearch, gb *dagger.G
 		}
 	}
 	if withSource < 2 {
-		return fmt.Errorf("%d documents of the %d the registry holds name %s: want the configs, annotations and provenance to", withSource, len(pulled), credentialsSource)
+		s.problems = append(s.problems, fmt.Sprintf("%d documents of the %d the registry holds name %s: want the configs, annotations and provenance to", withSource, len(pulled), credentialsSource))
 	}
 	return nil
 }
