@@ -67,21 +67,28 @@ else
 fi
 curl -fs -o /dev/null "http://$registry/v2/" || { echo "secrets.sh: no registry answers at http://$registry/v2/" >&2; exit 2; }
 
-# The fixture: the checks' pure-Go program, a git checkout with the token
-# in origin. git is told the remote on its stdin, not in an argument.
+# make_fixture DIR PASSWORD: the checks' pure-Go program, a git checkout
+# whose origin is https://gitlab-ci-token:PASSWORD@gitlab.example.com/...
+# printf is the shell's own: the token is in no command's arguments.
+make_fixture() {
+  cp -r "$repo/tests/testdata/purego" "$1"
+  (
+    cd "$1"
+    git -c init.defaultBranch=main init -q
+    git add -A
+    git -c user.name=check -c user.email=check@example.com commit -q -m fixture
+    git tag v1.0.0
+    printf '[remote "origin"]\n\turl = https://gitlab-ci-token:%s@gitlab.example.com/group/project.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n' \
+      "$2" >>.git/config
+    git config --get remote.origin.url | grep -q "^https://gitlab-ci-token:"
+  )
+}
 fixture=$work/app
-cp -r "$repo/tests/testdata/purego" "$fixture"
-(
-  cd "$fixture"
-  git -c init.defaultBranch=main init -q
-  git add -A
-  git -c user.name=check -c user.email=check@example.com commit -q -m fixture
-  git tag v1.0.0
-  # printf is the shell's own: the token is in no command's arguments.
-  printf '[remote "origin"]\n\turl = https://gitlab-ci-token:%s@gitlab.example.com/group/project.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n' \
-    "$origin_token" >>.git/config
-  git config --get remote.origin.url | grep -q "^https://gitlab-ci-token:gbtok-"
-)
+make_fixture "$fixture" "$origin_token"
+# The same with a password url.Parse refuses (a '#' in it): the remote
+# is dropped whole.
+bad_fixture=$work/bad
+make_fixture "$bad_fixture" "pa#$origin_token"
 printf 'machine gitlab.example.com login gitlab-ci-token password %s\n' "$netrc_token" >"$work/netrc"
 
 gobuild=(dagger --progress=plain $flags call -m "$repo" --source "$fixture" --netrc "file:$work/netrc"
@@ -121,6 +128,11 @@ call build "${gobuild[@]}" build --arch arm64 export --path "$work/out/build"
 call release "${gobuild[@]}" release --platforms "$platforms" export --path "$work/out/dist"
 call image "${gobuild[@]}" image --platforms "$platforms" export --path "$work/out/image.tar"
 call publish "${gobuild[@]}" publish --image "$image" --platforms "$platforms" --registry-service "tcp://$registry"
+# Without provenance (which refuses a remote with credentials itself),
+# only the labels and annotations stand between the token and the image.
+bad=("${gobuild[@]}")
+for i in "${!bad[@]}"; do [ "${bad[$i]}" != "$fixture" ] || bad[$i]=$bad_fixture; done
+call image-bad-origin "${bad[@]}" image --platforms linux/amd64 --provenance=false export --path "$work/out/bad-image.tar"
 fails goproxy-password 'gitlab-ci-token:xxxxx@proxy.example' \
   "${gobuild[@]}" --goproxy "https://gitlab-ci-token:$flag_token@proxy.example/" build --arch arm64 entries
 fails goproxy-unparsable '--goproxy (its value is not shown' \
@@ -206,6 +218,12 @@ if grep -a -h -o "\"$source_label\": *\"[^\"]*\"" -r "$pulled" "$work/out" 2>/de
   failed=1
 fi
 
+# The image of the origin url.Parse refuses: no trace of the remote.
+if [ -d "$work/out/bad-image.tar.d" ] && grep -a -r -l -F gitlab.example.com "$work/out/bad-image.tar.d" >&2; then
+  echo "secrets.sh: the image of an origin url.Parse refuses names gitlab.example.com (files above): want the remote dropped" >&2
+  failed=1
+fi
+
 searched=$(( ${#outputs[@]} + $(ls "$logs"/*.log | wc -l) ))
 if [ "$leaks" = 1 ]; then
   echo "secrets.sh: FAIL: a credential reached an output (above); $searched files searched" >&2
@@ -215,4 +233,4 @@ if [ "$failed" = 1 ]; then
   echo "secrets.sh: FAIL: a call failed or an output is missing (above); no token found in the $searched files searched" >&2
   exit 1
 fi
-echo "secrets.sh: ok: neither token in the $(cat "$logs"/*.log | wc -l) log lines of $(ls "$logs"/*.log | wc -l) calls nor in the ${#outputs[@]} exported and pushed files"
+echo "secrets.sh: ok: neither token in the $(cat "$logs"/*.log | wc -l) lines of the $(ls "$logs"/*.log | wc -l) logs (dagger calls and the registry) nor in the ${#outputs[@]} exported and pushed files"
