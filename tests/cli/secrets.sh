@@ -69,7 +69,8 @@ curl -fs -o /dev/null "http://$registry/v2/" || { echo "secrets.sh: no registry 
 
 # make_fixture DIR PASSWORD: the checks' pure-Go program, a git checkout
 # whose origin is https://gitlab-ci-token:PASSWORD@gitlab.example.com/...
-# printf is the shell's own: the token is in no command's arguments.
+# printf is the shell's own: the token is in no command's arguments. The
+# value is quoted: unquoted, git reads a '#' as the start of a comment.
 make_fixture() {
   cp -r "$repo/tests/testdata/purego" "$1"
   (
@@ -78,9 +79,10 @@ make_fixture() {
     git add -A
     git -c user.name=check -c user.email=check@example.com commit -q -m fixture
     git tag v1.0.0
-    printf '[remote "origin"]\n\turl = https://gitlab-ci-token:%s@gitlab.example.com/group/project.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n' \
+    printf '[remote "origin"]\n\turl = "https://gitlab-ci-token:%s@gitlab.example.com/group/project.git"\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n' \
       "$2" >>.git/config
-    git config --get remote.origin.url | grep -q "^https://gitlab-ci-token:"
+    [ "$(git config --get remote.origin.url)" = "https://gitlab-ci-token:$2@gitlab.example.com/group/project.git" ] ||
+      { echo "secrets.sh: git does not read the origin remote written for $1" >&2; exit 2; }
   )
 }
 fixture=$work/app
