@@ -54,6 +54,8 @@ token() { od -An -N20 -tx1 /dev/urandom | tr -d ' \n'; }
 origin_token=gbtok-$(token)
 netrc_token=gbnetrc-$(token)
 flag_token=gbflag-$(token)
+# redact hides the tokens in what it copies.
+redact() { sed -e "s/$origin_token/<origin token>/g" -e "s/$netrc_token/<netrc token>/g" -e "s/$flag_token/<flag token>/g"; }
 
 # The registry.
 if [ -n "$crane" ] && [ -z "${SECRETSSH_REGISTRY:-}" ]; then
@@ -107,7 +109,7 @@ call() {
   echo "secrets.sh: $name"
   if ! "$@" >"$logs/$name.log" 2>&1; then
     echo "secrets.sh: $name failed; its log ends:" >&2
-    tail -n 20 "$logs/$name.log" | sed -e "s/$origin_token/<origin token>/g" -e "s/$netrc_token/<netrc token>/g" >&2
+    tail -n 20 "$logs/$name.log" | redact >&2
     failed=1
   fi
 }
@@ -177,19 +179,23 @@ if grep -q '@sha256:' "$logs/publish.log" 2>/dev/null; then
   pull manifests 1.0.0
 fi
 
-# search WHAT FILE... prints each line of FILE holding a token.
+# search WHAT FILE... prints each line of FILE holding a token (of a
+# binary file, how many).
 leaks=0
 search() {
-  local what=$1 f hit
+  local what=$1 f t n
   shift
   for f in "$@"; do
     for t in "$origin_token:the origin token" "$netrc_token:the netrc token"; do
-      hit=$(grep -a -n -F -- "${t%%:*}" "$f" 2>/dev/null | head -n 3 | cut -c1-400 || true)
-      if [ -n "$hit" ]; then
-        echo "secrets.sh: ${t#*:} in $what ${f#$work/}:" >&2
-        printf '%s\n' "$hit" | sed -e "s/$origin_token/<origin token>/g" -e "s/$netrc_token/<netrc token>/g" -e 's/^/    /' >&2
-        leaks=1
+      n=$(grep -a -c -F -- "${t%%:*}" "$f" 2>/dev/null || true)
+      [ "${n:-0}" -gt 0 ] || continue
+      echo "secrets.sh: ${t#*:} in $what ${f#$work/}:" >&2
+      if grep -I -q -F -- "${t%%:*}" "$f"; then
+        grep -n -F -- "${t%%:*}" "$f" | head -n 3 | cut -c1-400 | redact | sed 's/^/    /' >&2
+      else
+        echo "    (a binary file: $n lines hold it)" >&2
       fi
+      leaks=1
     done
   done
 }
@@ -204,7 +210,7 @@ for name in goproxy-password goproxy-unparsable; do
   hit=$(sed -n '/Error\|invalid private-module setting/,$p' "$logs/$name.log" | grep -n -F -- "$flag_token" | head -n 3 || true)
   if [ -n "$hit" ]; then
     echo "secrets.sh: the --goproxy token in the error of $name:" >&2
-    printf '%s\n' "$hit" | sed -e "s/$flag_token/<flag token>/g" -e 's/^/    /' >&2
+    printf '%s\n' "$hit" | redact | sed 's/^/    /' >&2
     leaks=1
   fi
 done
@@ -215,7 +221,7 @@ if ! grep -a -h -o "\"$source_label\": *\"[^\"]*\"" -r "$pulled" "$work/out" 2>/
   echo "secrets.sh: no $source_label https://gitlab.example.com/group/project in the image or the registry" >&2
   failed=1
 fi
-if grep -a -h -o "\"$source_label\": *\"[^\"]*\"" -r "$pulled" "$work/out" 2>/dev/null | sort -u | grep -v '"https://gitlab.example.com/group/project"$' >&2; then
+if grep -a -h -o "\"$source_label\": *\"[^\"]*\"" -r "$pulled" "$work/out" 2>/dev/null | sort -u | grep -v '"https://gitlab.example.com/group/project"$' | redact >&2; then
   echo "secrets.sh: another $source_label than https://gitlab.example.com/group/project (above)" >&2
   failed=1
 fi
