@@ -16,7 +16,6 @@ import (
 	"dagger/go-build/internal/attest"
 	"dagger/go-build/internal/dagger"
 	"dagger/go-build/internal/fanout"
-	"dagger/go-build/internal/imagecfg"
 	"dagger/go-build/internal/ocilayout"
 	"dagger/go-build/internal/platform"
 	"dagger/go-build/internal/sbom"
@@ -231,7 +230,7 @@ func (m *GoBuild) resolveBuilder(ctx context.Context) builderRef {
 // credentials, no host paths, no time.
 func (m *GoBuild) provenance(b *imageBuild, t platform.Target, bins []sbom.Binary, builder builderRef) attest.Provenance {
 	p := attest.Provenance{
-		Repository:    imagecfg.SourceURL(b.plan.remote),
+		Repository:    b.plan.remote,
 		Revision:      b.plan.stamp.Revision,
 		Platform:      t.String(),
 		Cgo:           m.Cgo,
@@ -265,8 +264,8 @@ func (m *GoBuild) provenance(b *imageBuild, t platform.Target, bins []sbom.Binar
 		p.Env[k] = v
 	}
 	if !strings.HasPrefix(p.Repository, "https://") && !strings.HasPrefix(p.Repository, "http://") {
-		// A local or unrecognized remote names nothing a verifier can
-		// fetch, and may be a path on the build host.
+		// redact.Remote keeps nothing else; a verifier can fetch nothing
+		// else either.
 		p.Repository = ""
 	}
 	return p

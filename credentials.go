@@ -34,7 +34,7 @@ func (m *GoBuild) WithRegistryAuth(
 	secret *dagger.Secret,
 ) (*GoBuild, error) {
 	if host := registryauth.Host(address); host == "" || username == "" || secret == nil {
-		return nil, fmt.Errorf("with-registry-auth %q: want a registry host (e.g. ghcr.io), a user name and a secret", address)
+		return nil, fmt.Errorf("with-registry-auth %s: want a registry host (e.g. ghcr.io), a user name and a secret", registryauth.ShownAddress(address))
 	}
 	next := *m
 	next.RegistryAuths = append(slices.Clone(m.RegistryAuths), RegistryAuth{Address: address, Username: username, Secret: secret})
@@ -57,7 +57,7 @@ func (m *GoBuild) pushCredentials(ctx context.Context, registry, username string
 	for _, a := range m.RegistryAuths {
 		plaintext, err := a.Secret.Plaintext(ctx)
 		if err != nil {
-			return registryauth.Credential{}, registryauth.Source{}, fmt.Errorf("reading the with-registry-auth secret for %s: %w", a.Address, err)
+			return registryauth.Credential{}, registryauth.Source{}, fmt.Errorf("reading the with-registry-auth secret for %s: %w", registryauth.ShownAddress(a.Address), err)
 		}
 		in.Entries = append(in.Entries, registryauth.Entry{Address: a.Address, Username: a.Username, Password: plaintext})
 	}

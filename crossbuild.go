@@ -165,7 +165,8 @@ type buildPlan struct {
 	known buildopts.Stamp
 	// stamp, remote and commitTS are set by readStamp, for what is
 	// written about the binaries (labels, names, attestations); the
-	// compile reads the stamp it links by itself.
+	// compile reads the stamp it links by itself. remote is the origin
+	// remote as redact.Remote reduces it: scheme://host/path, or "".
 	stamp    buildopts.Stamp
 	remote   string
 	commitTS string

@@ -20,6 +20,7 @@ import (
 	"dagger/go-build/internal/gomodule"
 	"dagger/go-build/internal/gorepo"
 	"dagger/go-build/internal/release"
+	"dagger/go-build/internal/toolchainver"
 )
 
 // StripMode says how binaries are stripped of their symbol table and DWARF.
@@ -330,7 +331,8 @@ func New(
 	// +default="debian:bookworm"
 	toolchainBaseImage string,
 	// Where Go release archives are downloaded from, e.g. a mirror's
-	// https://mirror.example/golang.
+	// https://mirror.example/golang. No user or password: the URL is in
+	// the call's trace.
 	// +default="https://go.dev/dl"
 	goDownloadUrl string,
 	// Toolchain re-release number: N > 0 appends -N to the tag, e.g. 2
@@ -491,6 +493,9 @@ func (m *GoBuild) validate() error {
 		return fmt.Errorf("build mode %q: want CROSS or EMULATE", m.Mode)
 	}
 	if err := m.privateSettings().Validate(); err != nil {
+		return err
+	}
+	if err := toolchainver.CheckDownloadURL(m.GoDownloadURL); err != nil {
 		return err
 	}
 	if m.Rerelease < 0 {

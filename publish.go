@@ -368,7 +368,7 @@ func (m *GoBuild) containers(ctx context.Context, targets []platform.Target) ([]
 		return nil, nil, err
 	}
 	provenance := imagecfg.Provenance{
-		Source:   imagecfg.SourceURL(plan.remote),
+		Source:   plan.remote,
 		Revision: plan.stamp.Revision,
 		Version:  plan.stamp.Version,
 		Created:  created,

@@ -10,6 +10,7 @@ import (
 	"dagger/go-build/internal/dagger"
 	"dagger/go-build/internal/gomodule"
 	"dagger/go-build/internal/imagecfg"
+	"dagger/go-build/internal/redact"
 	"dagger/go-build/internal/stamptmpl"
 )
 
@@ -126,22 +127,32 @@ func (p *buildPlan) readStamp(ctx context.Context, builder *dagger.Container) er
 		return fmt.Errorf("reading the source's git stamp: %w", err)
 	}
 	if !isGit {
-		return p.setStamp("")
+		return p.setStamp("", "")
 	}
-	out, err := p.m.withSource(builder, p.src).WithExec([]string{"sh", "-c", buildopts.StampScript}).Stdout(ctx)
+	// The remote goes through a file, never the exec's output (the log):
+	// it may carry a token.
+	read := p.m.withSource(builder, p.src).
+		WithExec([]string{"sh", "-c", buildopts.StampScript + "\n" + buildopts.RemoteScript})
+	out, err := read.Stdout(ctx)
 	if err != nil {
 		return fmt.Errorf("reading the source's git stamp: %w", withStderr(err))
 	}
-	return p.setStamp(out)
+	remote, err := read.File(buildopts.RemoteFile).Contents(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the source's git remote: %w", err)
+	}
+	return p.setStamp(out, remote)
 }
 
 // setStamp takes the stamp from StampScript's output as the build script
 // resolves it (the configured version, else git describe, else a --module's
-// version), and the commit time and remote. A --module's source time is its
-// version's time in the module proxy's record (for a tag, its commit's
+// version), and the commit time; of the git remote, only what
+// redact.Remote makes of it (scheme://host/path, or nothing), so no
+// credential the remote carries goes further. A --module's source time is
+// its version's time in the module proxy's record (for a tag, its commit's
 // time), so its release files and image are dated as a git checkout of the
 // tag dates them.
-func (p *buildPlan) setStamp(out string) error {
+func (p *buildPlan) setStamp(out, remote string) error {
 	git := buildopts.ParseGitStamp(out)
 	if git.Time != "" {
 		if _, err := imagecfg.ParseGitCommitTime(git.Time); err != nil {
@@ -153,6 +164,6 @@ func (p *buildPlan) setStamp(out string) error {
 	if p.known.Time != "" {
 		p.commitTS = p.known.Time
 	}
-	p.remote = git.Remote
+	p.remote = redact.Remote(remote)
 	return nil
 }

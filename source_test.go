@@ -12,7 +12,7 @@ func TestSetStamp(t *testing.T) {
 		name             string
 		version          string
 		known            buildopts.Stamp
-		out              string
+		out, remote      string
 		wantVersion      string
 		wantRevision     string
 		wantDate         string
@@ -37,13 +37,32 @@ func TestSetStamp(t *testing.T) {
 			wantCommitSecond: "1596681177",
 		},
 		{
-			name: "git checkout",
-			out: "revision=0123abc\ndescribe=v1.2.3-4-g0123abc\ntime=1700000000\ndate=2023-11-14T22:13:20Z\n" +
-				"remote=https://github.com/example/app.git\n",
+			name:             "git checkout",
+			out:              "revision=0123abc\ndescribe=v1.2.3-4-g0123abc\ntime=1700000000\ndate=2023-11-14T22:13:20Z\n",
+			remote:           "https://github.com/example/app.git\n",
 			wantVersion:      "v1.2.3-4-g0123abc",
 			wantRevision:     "0123abc",
 			wantDate:         "2023-11-14T22:13:20Z",
-			wantRemote:       "https://github.com/example/app.git",
+			wantRemote:       "https://github.com/example/app",
+			wantCommitSecond: "1700000000",
+		},
+		{
+			name:             "a remote with a token: the token is dropped",
+			out:              "revision=0123abc\ndescribe=v1.2.3\ntime=1700000000\ndate=2023-11-14T22:13:20Z\n",
+			remote:           "https://gitlab-ci-token:SECRET@gitlab.example.com/group/project.git\n",
+			wantVersion:      "v1.2.3",
+			wantRevision:     "0123abc",
+			wantDate:         "2023-11-14T22:13:20Z",
+			wantRemote:       "https://gitlab.example.com/group/project",
+			wantCommitSecond: "1700000000",
+		},
+		{
+			name:             "a remote url.Parse refuses is dropped",
+			out:              "revision=0123abc\ndescribe=v1.2.3\ntime=1700000000\ndate=2023-11-14T22:13:20Z\n",
+			remote:           "https://user:pa#SECRET@gitlab.example.com/group/project.git\n",
+			wantVersion:      "v1.2.3",
+			wantRevision:     "0123abc",
+			wantDate:         "2023-11-14T22:13:20Z",
 			wantCommitSecond: "1700000000",
 		},
 		{
@@ -61,7 +80,7 @@ func TestSetStamp(t *testing.T) {
 			m := config()
 			m.Version = tt.version
 			p := &buildPlan{m: m, known: tt.known}
-			if err := p.setStamp(tt.out); err != nil {
+			if err := p.setStamp(tt.out, tt.remote); err != nil {
 				t.Fatal(err)
 			}
 			if p.stamp.Version != tt.wantVersion || p.stamp.Revision != tt.wantRevision || p.stamp.Date != tt.wantDate {
@@ -77,7 +96,7 @@ func TestSetStamp(t *testing.T) {
 
 func TestSetStampBadTime(t *testing.T) {
 	p := &buildPlan{m: config()}
-	if err := p.setStamp("revision=abc\ntime=yesterday\n"); err == nil {
+	if err := p.setStamp("revision=abc\ntime=yesterday\n", ""); err == nil {
 		t.Fatal("a commit time that is no number was accepted")
 	}
 }

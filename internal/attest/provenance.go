@@ -36,7 +36,7 @@ const (
 // build's attestation, and so the image index, differ.
 type Provenance struct {
 	// Repository is the source repository's URL without credentials,
-	// e.g. https://github.com/o/r (see imagecfg.SourceURL). Empty when the
+	// e.g. https://github.com/o/r (see redact.Remote). Empty when the
 	// source has no remote.
 	Repository string
 	// Revision is the full commit hash the source was at, or empty.

@@ -375,3 +375,53 @@ func elfSymbolData(t *testing.T, path string) []string {
 	}
 	return names
 }
+
+// TestStampScriptKeepsTheRemoteOutOfItsOutput runs the stamp script and
+// the remote script as readStamp's exec does, on a checkout whose origin
+// carries a token (as GitLab CI clones): neither the output nor the errors
+// hold the token, and the remote reaches the file alone. The build script,
+// which reads the stamp too, holds no remote either.
+func TestStampScriptKeepsTheRemoteOutOfItsOutput(t *testing.T) {
+	src, run := stampFixture(t, true)
+	const token = "glcbt-64_Sekr1tT0ken"
+	remote := "https://gitlab-ci-token:" + token + "@gitlab.example.com/group/project.git"
+	run("git", "remote", "add", "origin", remote)
+	file := filepath.Join(t.TempDir(), "remote")
+	script := StampScript + "\n" + strings.ReplaceAll(RemoteScript, RemoteFile, file)
+	cmd := exec.Command("sh", "-c", script)
+	cmd.Dir = src
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("stamp script: %v\n%s", err, out)
+	}
+	if strings.Contains(string(out), token) || strings.Contains(string(out), "gitlab.example.com") {
+		t.Fatalf("the stamp script printed the remote:\n%s", out)
+	}
+	if git := ParseGitStamp(string(out)); len(git.Revision) != 40 {
+		t.Fatalf("the stamp script read %+v", git)
+	}
+	got, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.TrimSpace(string(got)) != remote {
+		t.Fatalf("the remote file holds %q, want %q", got, remote)
+	}
+	if s := strings.Join(Options{}.BuildScript([]Target{{Name: "native", OutDir: "/out"}}, Stamp{}, 1), " "); strings.Contains(s, "remote") {
+		t.Fatalf("the build script reads the remote:\n%s", s)
+	}
+
+	// Outside a checkout, or with no git: an empty file, and no output.
+	for _, path := range []string{os.Getenv("PATH"), ""} {
+		cmd := exec.Command("/bin/sh", "-c", strings.ReplaceAll(RemoteScript, RemoteFile, file))
+		cmd.Dir = t.TempDir()
+		cmd.Env = []string{"PATH=" + path, "HOME=" + t.TempDir()}
+		out, err := cmd.CombinedOutput()
+		if err != nil || len(out) != 0 {
+			t.Fatalf("remote script with PATH=%q: %v, output %q", path, err, out)
+		}
+		if got, err := os.ReadFile(file); err != nil || len(got) != 0 {
+			t.Fatalf("remote script with PATH=%q wrote %q (%v), want an empty file", path, got, err)
+		}
+	}
+}

@@ -162,10 +162,10 @@ report() {
 
 // StampScript prints the source's git stamp as key=value lines (revision,
 // short revision, describe, nearest tag, time in Unix seconds, date as RFC
-// 3339 UTC, remote), and nothing
-// when the source is no git checkout (or the builder has no git). BuildScript
-// links what it prints; the caller runs it to describe the binaries. It runs
-// in a subshell of its own, so its early exits end only the stamp.
+// 3339 UTC), and nothing when the source is no git checkout (or the builder
+// has no git). BuildScript links what it prints; the caller runs it to
+// describe the binaries. It runs in a subshell of its own, so its early
+// exits end only the stamp. It prints no remote: see RemoteScript.
 //
 // A source uploaded in part (only the directories a build needs, listed one
 // pattern a line in $GO_BUILD_PARTIAL_SOURCE, PartialSourceEnv) lacks
@@ -191,8 +191,18 @@ echo "describe=$(git describe --tags --always --dirty 2>/dev/null || true)"
 echo "tag=$(git describe --tags --abbrev=0 2>/dev/null || true)"
 echo "time=$(git log -1 --format=%ct)"
 echo "date=$(TZ=UTC0 git log -1 --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ)"
-echo "remote=$(git config --get remote.origin.url || true)"
 )`
+
+// RemoteFile is where RemoteScript writes the origin remote.
+const RemoteFile = "/tmp/go-build-remote"
+
+// RemoteScript writes the source's origin remote, as git config holds it,
+// to RemoteFile (empty when there is none, or no git), and prints nothing:
+// a remote may carry a token (GitLab CI clones as
+// https://gitlab-ci-token:<token>@host/...), and an exec's output is in the
+// call's log. The caller reads the file and keeps only what redact.Remote
+// makes of it.
+const RemoteScript = `( git config --get remote.origin.url || true ) >` + RemoteFile + ` 2>/dev/null || : >` + RemoteFile
 
 // PartialSourceEnv names the variable that lists, one pattern a line, what
 // of a git checkout was uploaded when it was uploaded in part.

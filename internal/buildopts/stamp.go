@@ -54,7 +54,7 @@ func (s Stamp) has(src stamptmpl.Source) bool {
 // GitStamp is what StampScript prints of a git checkout; all empty when the
 // source is none.
 type GitStamp struct {
-	Revision, Short, Describe, Tag, Time, Date, Remote string
+	Revision, Short, Describe, Tag, Time, Date string
 }
 
 // ParseGitStamp reads StampScript's output.
@@ -67,7 +67,7 @@ func ParseGitStamp(out string) GitStamp {
 	}
 	return GitStamp{
 		Revision: info["revision"], Short: info["short"], Describe: info["describe"], Tag: info["tag"],
-		Time: info["time"], Date: info["date"], Remote: info["remote"],
+		Time: info["time"], Date: info["date"],
 	}
 }
 

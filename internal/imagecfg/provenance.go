@@ -9,7 +9,8 @@ import (
 // Provenance feeds the OCI labels and annotations
 // org.opencontainers.image.{source,revision,version,created}.
 type Provenance struct {
-	// Source is the URL of the source code, see SourceURL.
+	// Source is the URL of the source code without credentials (see
+	// redact.Remote).
 	Source string
 	// Revision is the VCS commit the image was built from.
 	Revision string

@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+
+	"dagger/go-build/internal/redact"
 )
 
 // Metadata are the descriptive fields of every package of a release.
@@ -64,8 +66,14 @@ func (m Metadata) Check() error {
 		}
 	}
 	if m.Homepage != "" {
-		if u, err := url.Parse(m.Homepage); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			errs = append(errs, fmt.Errorf("%w: packageHomepage %q is not an absolute http or https URL (e.g. https://github.com/owner/project)", ErrMetadata, m.Homepage))
+		// The value is named as redact.Flag shows it: a URL may hold a
+		// password, and one that does not parse is not echoed at all.
+		u, err := url.Parse(m.Homepage)
+		switch {
+		case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
+			errs = append(errs, fmt.Errorf("%w: %s is not an absolute http or https URL (e.g. https://github.com/owner/project)", ErrMetadata, redact.Flag("packageHomepage", m.Homepage)))
+		case u.User != nil:
+			errs = append(errs, fmt.Errorf("%w: %s holds a user or password, which every package's metadata would show: give the public URL (e.g. https://github.com/owner/project)", ErrMetadata, redact.Flag("packageHomepage", m.Homepage)))
 		}
 	}
 	return errors.Join(errs...)

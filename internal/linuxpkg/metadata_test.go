@@ -89,6 +89,8 @@ func TestMetadataCheck(t *testing.T) {
 		{Metadata{Maintainer: "Jane Doe"}, "packageMaintainer \"Jane Doe\""},
 		{Metadata{Homepage: "github.com/x/y"}, "packageHomepage \"github.com/x/y\""},
 		{Metadata{Homepage: "ftp://example.com"}, "packageHomepage"},
+		{Metadata{Homepage: "https://me:s3cret@example.com/x"}, `packageHomepage "https://me:xxxxx@example.com/x" holds a user or password`},
+		{Metadata{Homepage: "https://me:pa#s3cret@example.com/x"}, "packageHomepage (its value is not shown"},
 		{Metadata{Description: "one\nDepends: evil"}, "packageDescription"},
 		{Metadata{Vendor: "a\tb"}, "packageVendor"},
 		{Metadata{License: strings.Repeat("x", 5000)}, "packageLicense is 5000 bytes"},

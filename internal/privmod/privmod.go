@@ -17,7 +17,10 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
+
+	"dagger/go-build/internal/redact"
 )
 
 // ErrInvalid is wrapped by every error about a private-module setting.
@@ -57,19 +60,35 @@ func (s Settings) Validate() error {
 	}{{"goprivate", s.Private}, {"gonoproxy", s.NoProxy}, {"gonosumdb", s.NoSumDB}} {
 		for _, p := range list.patterns {
 			if err := checkPattern(p); err != nil {
-				return fmt.Errorf("--%s %q: %w", list.name, p, err)
+				return fmt.Errorf("%s: %w", shown("--"+list.name, p), err)
 			}
 		}
 	}
 	for _, entry := range s.Proxy {
 		if err := checkProxyEntry(entry); err != nil {
-			return fmt.Errorf("--goproxy %q: %w", redactEntry(entry), err)
+			return fmt.Errorf("%s: %w", shown("--goproxy", entry), err)
 		}
 	}
 	if err := checkSumDB(s.SumDB); err != nil {
-		return fmt.Errorf("--gosumdb %q: %w", redactEntry(s.SumDB), err)
+		return fmt.Errorf("%s: %w", shown("--gosumdb", s.SumDB), err)
 	}
 	return nil
+}
+
+// shown is how an error names flag's value: every URL in it ("|"- or
+// space-separated) as redact.URL masks it, quoted; only the flag's name
+// when one of them cannot be masked (it does not parse, and may hold a
+// credential).
+func shown(flag, value string) string {
+	out := value
+	for _, part := range strings.FieldsFunc(value, func(r rune) bool { return r == '|' || r == ' ' }) {
+		masked, ok := redact.URL(part)
+		if !ok {
+			return flag + " (its value is not shown: it holds a URL that does not parse, and may hold a credential)"
+		}
+		out = strings.Replace(out, part, masked, 1)
+	}
+	return flag + " " + strconv.Quote(out)
 }
 
 // Env is the settings as the go command's environment, in a fixed order;
@@ -119,17 +138,22 @@ func checkProxyEntry(entry string) error {
 		if part == "direct" || part == "off" {
 			continue
 		}
+		// url.Parse's error quotes the URL: it is not passed on.
 		u, err := url.Parse(part)
-		if err != nil || u.Host == "" && u.Scheme != "file" {
-			return invalid("%q is not a proxy URL; want https://host[:port][/path], direct or off", part)
+		if err != nil {
+			return invalid("a proxy URL does not parse (a user or password in it would go in the --netrc secret); want https://host[:port][/path], direct or off")
+		}
+		masked, _ := redact.URL(part)
+		if u.Host == "" && u.Scheme != "file" {
+			return invalid("%q is not a proxy URL; want https://host[:port][/path], direct or off", masked)
 		}
 		switch u.Scheme {
 		case "https", "http", "file":
 		default:
-			return invalid("%q: scheme %q; want https (or http, file), direct or off", part, u.Scheme)
+			return invalid("%q: scheme %q; want https (or http, file), direct or off", masked, u.Scheme)
 		}
 		if u.User != nil {
-			return invalid("%s: a proxy URL holds no user or password (it would sit in every container's environment): put them in the --netrc secret (machine %s login ... password ...)", Redact(part), u.Host)
+			return invalid("%s: a proxy URL holds no user or password (it would sit in every container's environment): put them in the --netrc secret (machine %s login ... password ...)", masked, u.Hostname())
 		}
 	}
 	return nil
@@ -146,35 +170,20 @@ func checkSumDB(v string) error {
 		return invalid("want off, a database name (sum.golang.org), or name+key followed by an optional URL")
 	}
 	if len(fields) == 2 {
+		// url.Parse's error quotes the URL: it is not passed on.
 		u, err := url.Parse(fields[1])
-		if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-			return invalid("%q is not the database's URL; want https://host[/path]", fields[1])
+		if err != nil {
+			return invalid("the database's URL does not parse; want https://host[/path]")
+		}
+		if u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+			masked, _ := redact.URL(fields[1])
+			return invalid("%q is not the database's URL; want https://host[/path]", masked)
 		}
 		if u.User != nil {
 			return invalid("the database URL holds no user or password: put them in the --netrc secret")
 		}
 	}
 	return nil
-}
-
-// Redact is a URL with its password (if any) replaced by xxxxx, as go
-// prints URLs.
-func Redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
-	}
-	return u.Redacted()
-}
-
-// redactEntry redacts every URL of a GOPROXY entry ("|"-separated) or of
-// a GOSUMDB value (space-separated).
-func redactEntry(entry string) string {
-	parts := strings.FieldsFunc(entry, func(r rune) bool { return r == '|' || r == ' ' })
-	for _, p := range parts {
-		entry = strings.Replace(entry, p, Redact(p), 1)
-	}
-	return entry
 }
 
 // CheckAlias accepts the host name a service is bound under: a DNS name of

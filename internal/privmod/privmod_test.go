@@ -54,9 +54,32 @@ func TestSettingsValidate(t *testing.T) {
 }
 
 func TestCredentialsNeverInError(t *testing.T) {
-	err := Settings{Proxy: []string{"https://me:s3cret@athens.corp"}}.Validate()
-	if err == nil || strings.Contains(err.Error(), "s3cret") {
-		t.Fatalf("error %v: want one without the password", err)
+	tests := []struct {
+		name string
+		s    Settings
+		want string // in the error
+	}{
+		{"password", Settings{Proxy: []string{"https://me:s3cret@athens.corp"}}, `--goproxy "https://me:xxxxx@athens.corp": `},
+		{"token as the user", Settings{Proxy: []string{"https://s3cret@athens.corp"}}, `--goproxy "https://xxxxx@athens.corp": `},
+		{"password in a pipe list", Settings{Proxy: []string{"https://a.example|https://me:s3cret@athens.corp"}}, `--goproxy "https://a.example|https://me:xxxxx@athens.corp"`},
+		{"password with # (url.Parse refuses it)", Settings{Proxy: []string{"https://me:pa#s3cret@athens.corp"}}, "--goproxy (its value is not shown"},
+		{"password with a bad %-escape", Settings{Proxy: []string{"https://me:%zzs3cret@athens.corp/"}}, "--goproxy (its value is not shown"},
+		{"no scheme", Settings{Proxy: []string{"me:s3cret@athens.corp"}}, "--goproxy (its value is not shown"},
+		{"unknown scheme", Settings{Proxy: []string{"ftp://me:s3cret@athens.corp"}}, `--goproxy "ftp://me:xxxxx@athens.corp"`},
+		{"sumdb password", Settings{SumDB: "sum.example+key https://me:s3cret@sum.example"}, `--gosumdb "sum.example+key https://me:xxxxx@sum.example"`},
+		{"sumdb password with #", Settings{SumDB: "sum.example+key https://me:pa#s3cret@sum.example"}, "--gosumdb (its value is not shown"},
+		{"sumdb password with %zz", Settings{SumDB: "sum.example+key https://me:%zzs3cret@sum.example"}, "--gosumdb (its value is not shown"},
+		{"sumdb token in the query", Settings{SumDB: "sum.example+key ftp://sum.example/?t=s3cret"}, `"ftp://sum.example/?xxxxx" is not the database's URL`},
+		{"pattern that is a URL with a password", Settings{Private: []string{"https://me:s3cret@git.corp"}}, `--goprivate "https://me:xxxxx@git.corp"`},
+		{"pattern that is a URL url.Parse refuses", Settings{NoSumDB: []string{"https://me:pa#s3cret@git.corp"}}, "--gonosumdb (its value is not shown"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.s.Validate()
+			if err == nil || strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v: want one that says %q, without the password", err, tt.want)
+			}
+		})
 	}
 }
 

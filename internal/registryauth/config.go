@@ -62,13 +62,13 @@ func Parse(configJSON []byte) (*Config, error) {
 		if entry.Auth != "" {
 			user, password, err := decodeAuth(entry.Auth)
 			if err != nil {
-				return nil, fmt.Errorf("%w: auths entry %q: %v", ErrInvalidConfig, key, err)
+				return nil, fmt.Errorf("%w: auths entry %s: %v", ErrInvalidConfig, ShownAddress(key), err)
 			}
 			cred.Username, cred.Password = user, password
 		}
 		host := Host(key)
 		if host == "" {
-			return nil, fmt.Errorf("%w: auths entry %q names no registry host; want e.g. ghcr.io or https://index.docker.io/v1/", ErrInvalidConfig, key)
+			return nil, fmt.Errorf("%w: auths entry %s names no registry host; want e.g. ghcr.io or https://index.docker.io/v1/", ErrInvalidConfig, ShownAddress(key))
 		}
 		c.entries[host] = append(c.entries[host], configEntry{key: key, cred: cred})
 	}

@@ -17,9 +17,13 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/google/go-containerregistry/pkg/authn"
+
+	"dagger/go-build/internal/redact"
 )
 
 var (
@@ -88,7 +92,9 @@ func (c Credential) usable() bool {
 // and Docker Hub's names (index.docker.io, registry-1.docker.io, and the
 // "https://index.docker.io/v1/" key docker writes) are all "docker.io", the
 // registry of a reference such as "alpine". Host names are compared in
-// lower case.
+// lower case. A user and password in the address are dropped, and an
+// address whose host part is not host[:port] is "" (no host): what is
+// left of a password url.Parse cannot split off is never taken for a host.
 func Host(address string) string {
 	s := strings.TrimSpace(address)
 	if strings.Contains(s, "://") {
@@ -99,12 +105,34 @@ func Host(address string) string {
 		}
 	}
 	s, _, _ = strings.Cut(s, "/")
+	if at := strings.LastIndex(s, "@"); at >= 0 {
+		s = s[at+1:]
+	}
 	s = strings.ToLower(s)
+	if !hostPort.MatchString(s) {
+		return ""
+	}
 	switch s {
 	case "docker.io", "index.docker.io", "registry-1.docker.io":
 		return dockerHub
 	}
 	return s
+}
+
+// hostPort is a host name or [IPv6 address], and an optional port.
+var hostPort = regexp.MustCompile(`^([a-z0-9._-]+|\[[0-9a-f:.]+\])(:[0-9]+)?$`)
+
+// ShownAddress is how a message names a with-registry-auth address or a
+// docker config key: quoted, with a user and password masked
+// (redact.URL), or as its host alone when it cannot be masked.
+func ShownAddress(address string) string {
+	if s, ok := redact.URL(address); ok {
+		return strconv.Quote(s)
+	}
+	if h := Host(address); h != "" {
+		return "for " + h + " (the address is not shown: it does not parse, and may hold a credential)"
+	}
+	return "(not shown: it does not parse, and may hold a credential)"
 }
 
 const (

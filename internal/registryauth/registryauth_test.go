@@ -295,7 +295,7 @@ func TestResolve(t *testing.T) {
 			name: "entry given twice", host: "ghcr.io", in: Inputs{Entries: []Entry{{Address: "index.docker.io", Username: "a", Password: "entrypass"}, {Address: "https://index.docker.io/v1/", Username: "b", Password: "s3cret"}}},
 			wantSource: "no credentials for ghcr.io", sentinel: ErrInvalidEntry, wantErr: `with-registry-auth given twice for docker.io (addresses "index.docker.io" and "https://index.docker.io/v1/")`,
 		},
-		{name: "bad host", host: "a b", wantSource: "no credentials for a b", sentinel: ErrInvalidEntry, wantErr: `registry host "a b"`},
+		{name: "bad host", host: "a b", wantSource: "no credentials", sentinel: ErrInvalidEntry, wantErr: `registry host "a b"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, source, err := Resolve(tc.host, tc.in)
@@ -322,5 +322,38 @@ func assertNoSecretIn(t *testing.T, s string) {
 		if strings.Contains(s, secret) || strings.Contains(s, b64(secret)) {
 			t.Errorf("%q shows the secret %q", s, secret)
 		}
+	}
+}
+
+// TestCredentialsInAddresses checks an address or docker config key that
+// holds a user and password: Host drops them, and no message shows them.
+func TestCredentialsInAddresses(t *testing.T) {
+	for _, tc := range []struct{ address, host, shown string }{
+		{"https://me:s3cret@ghcr.io/v2/", "ghcr.io", `"https://me:xxxxx@ghcr.io/v2/"`},
+		{"me:s3cret@ghcr.io", "ghcr.io", "for ghcr.io (the address is not shown"},
+		{"https://me:pa#s3cret@ghcr.io/", "ghcr.io", "for ghcr.io (the address is not shown"},
+		{"https://me:%zzs3cret@ghcr.io/", "ghcr.io", "for ghcr.io (the address is not shown"},
+		// A password with a '/' leaves part of itself where the host
+		// would be: no host.
+		{"https://me:pa/s3cret@ghcr.io/", "", "(not shown"},
+		{"ghcr.io", "ghcr.io", `"ghcr.io"`},
+	} {
+		if got := Host(tc.address); got != tc.host {
+			t.Errorf("Host(%q) = %q, want %q", tc.address, got, tc.host)
+		}
+		if got := ShownAddress(tc.address); strings.Contains(got, "s3cret") || !strings.Contains(got, tc.shown) {
+			t.Errorf("ShownAddress(%q) = %q, want %q without the password", tc.address, got, tc.shown)
+		}
+	}
+	_, _, err := Resolve("ghcr.io", Inputs{Entries: []Entry{
+		{Address: "https://me:s3cret@ghcr.io", Username: "me", Password: "p"},
+		{Address: "me:s3cret@ghcr.io", Username: "me", Password: "p"},
+	}})
+	if err == nil || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("Resolve with an entry given twice: %v, want an error without the password", err)
+	}
+	_, err = Parse([]byte(`{"auths":{"https://me:s3cret@ghcr.io":{"auth":"bm90LWJhc2U2NA=!"}}}`))
+	if err == nil || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("Parse of a bad entry: %v, want an error without the password", err)
 	}
 }

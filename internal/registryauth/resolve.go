@@ -63,10 +63,13 @@ func (s Source) String() string {
 		return "with-registry-auth for " + s.Host
 	case SourceDockerConfig:
 		if s.Key != s.Host {
-			return fmt.Sprintf("docker config entry %q for %s", s.Key, s.Host)
+			return fmt.Sprintf("docker config entry %s for %s", ShownAddress(s.Key), s.Host)
 		}
 		return "docker config entry for " + s.Host
 	default:
+		if s.Host == "" {
+			return "no credentials"
+		}
 		return "no credentials for " + s.Host
 	}
 }
@@ -116,13 +119,13 @@ func checkEntries(entries []Entry) (map[string]Entry, error) {
 	for _, e := range entries {
 		host := Host(e.Address)
 		if host == "" || strings.ContainsAny(host, " \t") {
-			return nil, fmt.Errorf("%w: with-registry-auth address %q: want a registry host, e.g. ghcr.io or localhost:5000", ErrInvalidEntry, e.Address)
+			return nil, fmt.Errorf("%w: with-registry-auth address %s: want a registry host, e.g. ghcr.io or localhost:5000", ErrInvalidEntry, ShownAddress(e.Address))
 		}
 		if e.Username == "" || e.Password == "" {
 			return nil, fmt.Errorf("%w: with-registry-auth for %s: want a user name and a password (user %q, password given: %v)", ErrInvalidEntry, host, e.Username, e.Password != "")
 		}
 		if prev, dup := byHost[host]; dup {
-			return nil, fmt.Errorf("%w: with-registry-auth given twice for %s (addresses %q and %q); want one entry per registry", ErrInvalidEntry, host, prev.Address, e.Address)
+			return nil, fmt.Errorf("%w: with-registry-auth given twice for %s (addresses %s and %s); want one entry per registry", ErrInvalidEntry, host, ShownAddress(prev.Address), ShownAddress(e.Address))
 		}
 		byHost[host] = e
 	}

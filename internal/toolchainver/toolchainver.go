@@ -25,11 +25,14 @@ package toolchainver
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/Masterminds/semver/v3"
+
+	"dagger/go-build/internal/redact"
 )
 
 var (
@@ -474,6 +477,32 @@ func ArchTag(tag, arch string) string { return tag + "-" + arch }
 
 // DefaultGoDownloadURL is the base of the official Go archives.
 const DefaultGoDownloadURL = "https://go.dev/dl"
+
+// ErrInvalidDownloadURL is wrapped by CheckDownloadURL's errors.
+var ErrInvalidDownloadURL = errors.New("invalid Go download URL")
+
+// CheckDownloadURL accepts --go-download-url: "" (DefaultGoDownloadURL) or
+// an http(s) URL of a host with no user, password, query or fragment. The
+// archives' URLs are arguments of the engine's HTTP fetch, which the call's
+// trace shows: a mirror that needs a login is not supported. The error
+// names the value with its credentials masked, or, when it does not parse,
+// not at all.
+func CheckDownloadURL(base string) error {
+	if base == "" {
+		return nil
+	}
+	const want = "want the base of the archives, e.g. https://go.dev/dl or https://mirror.example/golang"
+	u, err := url.Parse(base)
+	switch {
+	case err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http"):
+		return fmt.Errorf("%w: %s is not an http or https URL: %s", ErrInvalidDownloadURL, redact.Flag("--go-download-url", base), want)
+	case u.User != nil:
+		return fmt.Errorf("%w: %s holds a user or password, which the call's trace would show (it is the engine's download URL): use a mirror that serves the archives without a login", ErrInvalidDownloadURL, redact.Flag("--go-download-url", base))
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return fmt.Errorf("%w: %s has a query or fragment, which the archive's name would be appended after: %s", ErrInvalidDownloadURL, redact.Flag("--go-download-url", base), want)
+	}
+	return nil
+}
 
 // GoArchiveURL returns the official Go archive URL,
 // "<base>/go<version>.<goos>-<goarch>.tar.gz" (".zip" for windows). base ""

@@ -534,3 +534,30 @@ func TestDefaultCodeGenerators(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckDownloadURL(t *testing.T) {
+	for _, tt := range []struct {
+		in, want string // want: "" for no error, else part of it
+	}{
+		{"", ""},
+		{"https://go.dev/dl", ""},
+		{"http://mirror.internal:8080/golang/", ""},
+		{"go.dev/dl", `--go-download-url "go.dev/dl" is not an http or https URL`},
+		{"ftp://mirror.example/golang", "is not an http or https URL"},
+		{"https://me:s3cret@mirror.example/golang", `--go-download-url "https://me:xxxxx@mirror.example/golang" holds a user or password`},
+		{"https://s3cret@mirror.example/golang", `--go-download-url "https://xxxxx@mirror.example/golang" holds a user or password`},
+		{"https://me:pa#s3cret@mirror.example/golang", "--go-download-url (its value is not shown"},
+		{"https://me:%zzs3cret@mirror.example/golang", "--go-download-url (its value is not shown"},
+		{"https://mirror.example/golang?token=s3cret", `--go-download-url "https://mirror.example/golang?xxxxx" has a query`},
+	} {
+		err := CheckDownloadURL(tt.in)
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("CheckDownloadURL(%q) = %v, want nil", tt.in, err)
+		case tt.want != "" && (!errors.Is(err, ErrInvalidDownloadURL) || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("CheckDownloadURL(%q) = %v, want an error with %q", tt.in, err, tt.want)
+		case err != nil && strings.Contains(err.Error(), "s3cret"):
+			t.Errorf("CheckDownloadURL(%q) = %v: the error holds the credential", tt.in, err)
+		}
+	}
+}
