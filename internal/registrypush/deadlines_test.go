@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -169,7 +170,7 @@ func TestPushEnds(t *testing.T) {
 			rule:     first(1<<30, tooManyForever, tagPut),
 			opts:     Options{Retry: forever, OperationTimeout: 300 * time.Millisecond},
 			is:       ErrOperationDeadline,
-			want:     []string{"writing tag 1", "PUT /v2/team/app/manifests/1: not done within the operation deadline of 300ms"},
+			want:     []string{"writing tag 1", "PUT /v2/team/app/manifests/1: not done within the operation deadline of 300ms", "after 1 try"},
 			injected: 1,
 		},
 		{
@@ -224,6 +225,13 @@ func TestPushEnds(t *testing.T) {
 			}
 			if tc.injected != 0 && injected != tc.injected {
 				t.Errorf("the registry injected %d faults, want %d", injected, tc.injected)
+			}
+			if !tc.content {
+				// The tries the error counts are the puts the registry saw.
+				m := regexp.MustCompile(`after (\d+) tr`).FindStringSubmatch(err.Error())
+				if puts := reg.count("PUT tag"); m == nil || m[1] != strconv.Itoa(puts) {
+					t.Errorf("the error counts %v tries, the registry saw %d puts of the tag:\n%s", m, puts, err)
+				}
 			}
 			reg.setRule(every(1, pass))
 			if d := pushedDigest(t, ref); d != previous {

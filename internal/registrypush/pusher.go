@@ -49,7 +49,9 @@ func (o Options) pusher() (*pusher, error) {
 	if opLimit == 0 {
 		opLimit = DefaultOperationTimeout
 	}
-	tries := newTryCounter(newRetryAfterTransport(&cutTransport{base: baseTransport(idle), idle: idle, limit: limit}))
+	// The tries are counted after any wait for a Retry-After: a request
+	// whose operation ended while it waited never went out.
+	tries := newTryCounter(&cutTransport{base: baseTransport(idle), idle: idle, limit: limit})
 	predicate := Transient
 	if o.Logf != nil {
 		predicate = func(err error) bool {
@@ -63,7 +65,7 @@ func (o Options) pusher() (*pusher, error) {
 	opts := []remote.Option{
 		remote.WithAuth(o.authenticator()),
 		remote.WithUserAgent("go-build"),
-		remote.WithTransport(tries),
+		remote.WithTransport(newRetryAfterTransport(tries)),
 		remote.WithRetryBackoff(policy.backoff()),
 		remote.WithRetryStatusCodes(RetryStatusCodes...),
 		remote.WithRetryPredicate(predicate),

@@ -321,7 +321,7 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// tryCounter counts the requests made, by method and path: a blob upload
+// tryCounter counts the requests that went out, by method and path: a blob upload
 // starts each try with the HEAD of its blob, a manifest is put once a try,
 // so the counts are the tries. It also counts the writes that stored
 // content, in all and by operation.
@@ -343,6 +343,11 @@ func newTryCounter(base http.RoundTripper) *tryCounter {
 }
 
 func (c *tryCounter) RoundTrip(req *http.Request) (*http.Response, error) {
+	if err := req.Context().Err(); err != nil {
+		// Its operation ended before it went out (go-containerregistry
+		// waits between tries without looking at the context): no try.
+		return nil, err
+	}
 	c.mu.Lock()
 	c.n[req.Method+" "+req.URL.Path]++
 	c.mu.Unlock()
