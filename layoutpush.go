@@ -19,22 +19,20 @@ type layoutPush struct {
 }
 
 // newLayoutPush checks the push's options and picks its credentials, before
-// any build: a bad --stall-timeout, a half given --username or a
-// helper-only docker config fails at once.
-func (m *GoBuild) newLayoutPush(ctx context.Context, registry, username string, password, dockerConfig *dagger.Secret, insecure bool, service *dagger.Service, stallTimeout string) (*layoutPush, error) {
-	stall, err := parseStallTimeout(stallTimeout)
-	if err != nil {
+// any build: a bad --stall-timeout, --request-timeout or
+// --operation-timeout, a half given --username or a helper-only docker
+// config fails at once.
+func (m *GoBuild) newLayoutPush(ctx context.Context, registry, username string, password, dockerConfig *dagger.Secret, insecure bool, service *dagger.Service, timeouts pushTimeouts) (*layoutPush, error) {
+	opts := registrypush.Options{Insecure: insecure, Logf: logStderr}
+	if err := timeouts.apply(&opts); err != nil {
 		return nil, err
 	}
 	cred, from, err := m.pushCredentials(ctx, registry, username, password, dockerConfig)
 	if err != nil {
 		return nil, err
 	}
-	return &layoutPush{
-		opts:    registrypush.Options{Auth: cred.AuthConfig(), From: from.String(), Insecure: insecure, StallTimeout: stall, Logf: logStderr},
-		cred:    cred,
-		service: service,
-	}, nil
+	opts.Auth, opts.From = cred.AuthConfig(), from.String()
+	return &layoutPush{opts: opts, cred: cred, service: service}, nil
 }
 
 // push pushes the images of the layout in layoutDir under their tags and

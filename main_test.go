@@ -157,6 +157,8 @@ func TestImageErrors(t *testing.T) {
 		tags      []string
 		username  string
 		stall     string
+		request   string
+		operation string
 		wantErr   string
 	}{
 		{name: "malformed reference", image: "Registry.Example/App:1", platforms: []string{"linux/amd64"}, wantErr: "Registry.Example/App:1"},
@@ -168,6 +170,10 @@ func TestImageErrors(t *testing.T) {
 		{name: "user without password", image: "registry.example/app:1", platforms: []string{"amd64"}, username: "ci", wantErr: "--username and --password together"},
 		{name: "stall timeout not a duration", image: "registry.example/app:1", platforms: []string{"amd64"}, stall: "60", wantErr: `stall timeout "60": want a positive Go duration`},
 		{name: "stall timeout zero", image: "registry.example/app:1", platforms: []string{"amd64"}, stall: "0s", wantErr: `stall timeout "0s"`},
+		{name: "request timeout not a duration", image: "registry.example/app:1", platforms: []string{"amd64"}, request: "30", wantErr: `request timeout "30": want a positive Go duration, e.g. 30m or 1h`},
+		{name: "request timeout negative", image: "registry.example/app:1", platforms: []string{"amd64"}, request: "-5m", wantErr: `request timeout "-5m"`},
+		{name: "operation timeout not a duration", image: "registry.example/app:1", platforms: []string{"amd64"}, operation: "forever", wantErr: `operation timeout "forever": want a positive Go duration, e.g. 2h or 4h`},
+		{name: "operation timeout zero", image: "registry.example/app:1", platforms: []string{"amd64"}, operation: "0", wantErr: `operation timeout "0"`},
 		{
 			name:   "dynamic cgo on scratch",
 			change: func(m *GoBuild) { m.Cgo = true }, image: "registry.example/app:1", platforms: []string{"amd64"},
@@ -193,7 +199,13 @@ func TestImageErrors(t *testing.T) {
 			if tt.stall == "" {
 				tt.stall = "60s"
 			}
-			_, err := m.Publish(ctx, tt.image, tt.platforms, tt.tags, tt.username, nil, nil, false, nil, true, true, tt.stall)
+			if tt.request == "" {
+				tt.request = "30m"
+			}
+			if tt.operation == "" {
+				tt.operation = "2h"
+			}
+			_, err := m.Publish(ctx, tt.image, tt.platforms, tt.tags, tt.username, nil, nil, false, nil, true, true, tt.stall, tt.request, tt.operation)
 			errtest.Check(t, err, nil, tt.wantErr)
 		})
 	}
@@ -253,18 +265,22 @@ func TestPublishToolchainErrors(t *testing.T) {
 		platforms []string
 		username  string
 		stall     string
+		request   string
+		operation string
 		wantErr   string
 	}{
-		{"repository with a tag", "registry.example/go-build:1.0", []string{"amd64"}, "", "60s", "give the repository alone"},
-		{"unknown architecture", "registry.example/go-build", []string{"amd64", "sparc64"}, "", "60s", "sparc64"},
-		{"windows toolchain", "registry.example/go-build", []string{"windows/amd64"}, "", "60s", "Linux containers"},
-		{"duplicate platform", "registry.example/go-build", []string{"arm64", "aarch64"}, "", "60s", "duplicate"},
-		{"user without password", "registry.example/go-build", []string{"amd64"}, "me", "60s", "--password"},
-		{"bad stall timeout", "registry.example/go-build", []string{"amd64"}, "", "forever", `stall timeout "forever"`},
+		{"repository with a tag", "registry.example/go-build:1.0", []string{"amd64"}, "", "60s", "30m", "2h", "give the repository alone"},
+		{"unknown architecture", "registry.example/go-build", []string{"amd64", "sparc64"}, "", "60s", "30m", "2h", "sparc64"},
+		{"windows toolchain", "registry.example/go-build", []string{"windows/amd64"}, "", "60s", "30m", "2h", "Linux containers"},
+		{"duplicate platform", "registry.example/go-build", []string{"arm64", "aarch64"}, "", "60s", "30m", "2h", "duplicate"},
+		{"user without password", "registry.example/go-build", []string{"amd64"}, "me", "60s", "30m", "2h", "--password"},
+		{"bad stall timeout", "registry.example/go-build", []string{"amd64"}, "", "forever", "30m", "2h", `stall timeout "forever"`},
+		{"bad request timeout", "registry.example/go-build", []string{"amd64"}, "", "60s", "1 hour", "2h", `request timeout "1 hour": want a positive Go duration`},
+		{"bad operation timeout", "registry.example/go-build", []string{"amd64"}, "", "60s", "30m", "-2h", `operation timeout "-2h": want a positive Go duration`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := config().PublishToolchain(ctx, tt.image, tt.platforms, nil, tt.username, nil, nil, false, nil, tt.stall)
+			_, err := config().PublishToolchain(ctx, tt.image, tt.platforms, nil, tt.username, nil, nil, false, nil, tt.stall, tt.request, tt.operation)
 			errtest.Check(t, err, nil, tt.wantErr)
 		})
 	}

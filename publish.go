@@ -207,6 +207,17 @@ func (m *GoBuild) Publish(
 	// e.g. 2m for a registry slow to verify large blobs.
 	// +default="60s"
 	stallTimeout string,
+	// How long one registry request may take in all, from its first byte
+	// sent to its answer's last byte received, before it is cut and tried
+	// again however steadily it moves, as a Go duration, e.g. 1h to upload
+	// a large layer over a slow link.
+	// +default="30m"
+	requestTimeout string,
+	// How long one step of the push (a blob's upload, a manifest's put, a
+	// tag's write) may take with all its tries and the waits between them
+	// before the publish fails, as a Go duration, e.g. 4h.
+	// +default="2h"
+	operationTimeout string,
 ) (string, error) {
 	if err := m.requireSource("publish"); err != nil {
 		return "", err
@@ -236,7 +247,7 @@ func (m *GoBuild) Publish(
 	}
 	// Credentials are checked before the build: a helper-only docker
 	// config or a half given --username fails at once.
-	to, err := m.newLayoutPush(ctx, ref.Registry(), username, password, dockerConfig, insecure, registryService, stallTimeout)
+	to, err := m.newLayoutPush(ctx, ref.Registry(), username, password, dockerConfig, insecure, registryService, pushTimeouts{stall: stallTimeout, request: requestTimeout, operation: operationTimeout})
 	if err != nil {
 		return "", err
 	}
@@ -469,11 +480,30 @@ func (r *RuntimeImage) apply(ctr *dagger.Container, rt parsedRuntime, names []st
 	return ctr
 }
 
-// parseStallTimeout reads --stall-timeout: a positive Go duration.
-func parseStallTimeout(s string) (time.Duration, error) {
+// pushTimeouts are the --stall-timeout, --request-timeout and
+// --operation-timeout of a push, as given.
+type pushTimeouts struct {
+	stall, request, operation string
+}
+
+// apply reads the timeouts into opts: each a positive Go duration.
+func (t pushTimeouts) apply(opts *registrypush.Options) error {
+	var err error
+	if opts.StallTimeout, err = parsePushTimeout("stall timeout", t.stall, "60s or 2m"); err != nil {
+		return err
+	}
+	if opts.RequestTimeout, err = parsePushTimeout("request timeout", t.request, "30m or 1h"); err != nil {
+		return err
+	}
+	opts.OperationTimeout, err = parsePushTimeout("operation timeout", t.operation, "2h or 4h")
+	return err
+}
+
+// parsePushTimeout reads one of a push's timeouts: a positive Go duration.
+func parsePushTimeout(what, s, examples string) (time.Duration, error) {
 	d, err := time.ParseDuration(s)
 	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("stall timeout %q: want a positive Go duration, e.g. 60s or 2m", s)
+		return 0, fmt.Errorf("%s %q: want a positive Go duration, e.g. %s", what, s, examples)
 	}
 	return d, nil
 }

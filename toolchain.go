@@ -170,6 +170,16 @@ func (m *GoBuild) PublishToolchain(
 	// and tried again, as a Go duration, e.g. 2m.
 	// +default="60s"
 	stallTimeout string,
+	// How long one registry request may take in all before it is cut and
+	// tried again however steadily it moves, as a Go duration, e.g. 1h to
+	// upload a toolchain layer (hundreds of MB) over a slow link.
+	// +default="30m"
+	requestTimeout string,
+	// How long one step of the push (a blob's upload, a manifest's put, a
+	// tag's write) may take with all its tries and the waits between them
+	// before the publish fails, as a Go duration, e.g. 4h.
+	// +default="2h"
+	operationTimeout string,
 ) (string, error) {
 	repo, err := imagecfg.ParseRepository(image)
 	if err != nil {
@@ -178,7 +188,7 @@ func (m *GoBuild) PublishToolchain(
 	if err := toolchainver.CheckTools(tools); err != nil {
 		return "", err
 	}
-	to, err := m.newLayoutPush(ctx, repo.Registry(), username, password, dockerConfig, insecure, registryService, stallTimeout)
+	to, err := m.newLayoutPush(ctx, repo.Registry(), username, password, dockerConfig, insecure, registryService, pushTimeouts{stall: stallTimeout, request: requestTimeout, operation: operationTimeout})
 	if err != nil {
 		return "", err
 	}

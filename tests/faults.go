@@ -32,7 +32,7 @@ const faultRepository = "registry.test/faults/"
 // FaultRegistry runs a registry behind the fault-injecting proxy, as a service.
 //
 // Port 5000 is the registry, port 8080 the proxy's control API: PUT
-// /fault?do=503&every=4 (do: 503, 429, 500, cut or stall; match: write,
+// /fault?do=503&every=4 (do: 503, 429, 500, cut, stall, drip or endless; match: write,
 // upload, commit, manifest, tag or any; limit; after N blob commits), GET
 // /stats. For publish and crane from the host, e.g. `up --ports
 // 5101:5000,5102:8080`.
@@ -323,6 +323,75 @@ func (m *Tests) PublishSurvivesFaults(ctx context.Context) error {
 	}
 	fmt.Printf("refused (do=500&match=tag): failed as it should, the tag kept %s:\n%s\n", previous, firstLine(msg))
 	return nil
+}
+
+// PublishEnds publishes through a registry that would keep a push going without end.
+//
+// Every tag put is answered, in turn: 500 with a body that drips a byte
+// every 100 ms, forever, which no stall timeout cuts (--request-timeout
+// 2s does, each try); 500 with a body that never ends (read up to 64 KiB
+// a try); 503 every time (--operation-timeout 5s ends the tag's write
+// before the policy's 5 tries and 15 s of waits). Each publish fails with
+// the error that says why, and leaves the tag at the value an earlier
+// publish gave it.
+// +check
+func (m *Tests) PublishEnds(ctx context.Context) error {
+	b, err := m.startFaultBench(ctx, "ends")
+	if err != nil {
+		return err
+	}
+	defer b.stop(ctx)
+	previous, err := publishThrough(ctx, m.faultBuild("v1.0.0-b"), b.proxy, "ends", "1")
+	if err != nil {
+		return err
+	}
+	gb := m.faultBuild("v1.0.0-a")
+	const tag = "PUT /v2/faults/ends/manifests/1: "
+	for _, tc := range []struct {
+		fault, request, operation string
+		want                      string
+	}{
+		{"do=drip&match=tag", "2s", "2h", tag + "not done within the request deadline of 2s, cut, after 5 tries"},
+		{"do=endless&match=tag", "30m", "2h", tag + "500 Internal Server Error (its body cut at 64 KiB, unread beyond), after 5 tries"},
+		{"do=503&match=tag", "30m", "5s", tag + "not done within the operation deadline of 5s, its tries and the waits between them included"},
+	} {
+		if err := setFault(ctx, b.ctrl, tc.fault); err != nil {
+			return err
+		}
+		_, err := gb.Publish(ctx, faultRepository+"ends:1", dagger.GoBuildPublishOpts{
+			Platforms: faultPlatforms, RegistryService: b.proxy, StallTimeout: faultStallTimeout,
+			RequestTimeout: tc.request, OperationTimeout: tc.operation,
+		})
+		if err == nil {
+			return fmt.Errorf("publish with %s succeeded, want it failed", tc.fault)
+		}
+		msg := errorText(err)
+		for _, part := range []string{"registry.test/faults/ends:1: writing tag 1 in repository faults/ends at registry registry.test (reached at ", tc.want} {
+			if !strings.Contains(msg, part) {
+				return fmt.Errorf("publish with %s: the error lacks %q:\n%s", tc.fault, part, msg)
+			}
+		}
+		stats, err := proxyStats(ctx, b.ctrl)
+		if err != nil {
+			return err
+		}
+		if in, err := tagDigest(ctx, b.registryURL, "ends", "1"); err != nil || in != previous {
+			return fmt.Errorf("after the publish with %s the tag is %q (%v), want its previous value %s", tc.fault, in, err, previous)
+		}
+		fmt.Printf("%s (--request-timeout %s --operation-timeout %s): failed as it should, %d faults injected, the tag kept %s:\n%s\n",
+			tc.fault, tc.request, tc.operation, stats.Injected, previous, firstLine(pushLine(msg)))
+	}
+	return nil
+}
+
+// pushLine is the line of msg that holds the push's error.
+func pushLine(msg string) string {
+	for _, line := range strings.Split(msg, "\n") {
+		if strings.Contains(line, "pushing the image") {
+			return line
+		}
+	}
+	return msg
 }
 
 // PublishConcurrently publishes two builds to one tag at once, and one build to two tags.

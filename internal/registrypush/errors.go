@@ -1,6 +1,7 @@
 package registrypush
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -54,10 +55,7 @@ func (e *Error) Error() string {
 	case e.refused != "":
 		b.WriteString(e.refused)
 	case e.Status != 0:
-		fmt.Fprintf(&b, "%d %s", e.Status, http.StatusText(e.Status))
-		if d := diagnostics(e.Err); d != "" {
-			b.WriteString(" (" + d + ")")
-		}
+		b.WriteString(answer(e.Status, e.Err))
 	default:
 		b.WriteString(cause(e.Err))
 	}
@@ -74,12 +72,20 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() []error { return []error{ErrPush, e.Err} }
 
-// describe fills Request and Status from the last try's error.
+// describe fills Request and Status from the last try's error. An
+// operation cut by its deadline is named by the request its last try made,
+// with no status: the deadline is what ended it.
 func (e *Error) describe() {
+	var oerr *operationDeadlineError
 	var terr *transport.Error
 	var serr *stallError
+	var derr *deadlineError
 	var uerr *url.Error
 	switch {
+	case errors.As(e.Err, &oerr):
+		last := &Error{Err: oerr.last}
+		last.describe()
+		e.Request = last.Request
 	case errors.As(e.Err, &terr):
 		e.Status = terr.StatusCode
 		if terr.Request != nil {
@@ -87,12 +93,38 @@ func (e *Error) describe() {
 		}
 	case errors.As(e.Err, &serr):
 		e.Request = serr.method + " " + serr.path
+	case errors.As(e.Err, &derr):
+		e.Request = derr.method + " " + derr.path
 	case errors.As(e.Err, &uerr):
 		e.Request = strings.ToUpper(uerr.Op)
 		if u, err := url.Parse(uerr.URL); err == nil {
 			e.Request += " " + u.Path
 		}
 	}
+}
+
+// answer is a registry's answer in words: its status, its error codes and
+// messages, and whether its body was cut at MaxErrorBody.
+func answer(status int, err error) string {
+	s := fmt.Sprintf("%d %s", status, http.StatusText(status))
+	if d := diagnostics(err); d != "" {
+		s += " (" + d + ")"
+	}
+	var terr *transport.Error
+	if errors.As(err, &terr) && bodyCut(terr.Request) {
+		s += fmt.Sprintf(" (its body cut at %d KiB, unread beyond)", MaxErrorBody>>10)
+	}
+	return s
+}
+
+// outcome is what a request's error says: the registry's answer, or what
+// went wrong when none came.
+func outcome(err error) string {
+	var terr *transport.Error
+	if errors.As(err, &terr) && terr.StatusCode != 0 {
+		return answer(terr.StatusCode, err)
+	}
+	return cause(err)
 }
 
 // diagnostics is the registry's error codes and messages, as the
@@ -112,9 +144,22 @@ func diagnostics(err error) string {
 // cause is what went wrong when no answer came: the connection's error
 // without the request's URL, which the message names already.
 func cause(err error) string {
+	var oerr *operationDeadlineError
+	if errors.As(err, &oerr) {
+		s := fmt.Sprintf("%v of %s, its tries and the waits between them included", ErrOperationDeadline, oerr.limit)
+		if !errors.Is(oerr.last, context.DeadlineExceeded) && !errors.Is(oerr.last, context.Canceled) {
+			// The deadline passed while it waited to try again.
+			s += " (its last try: " + outcome(oerr.last) + ")"
+		}
+		return s
+	}
 	var serr *stallError
 	if errors.As(err, &serr) {
 		return fmt.Sprintf("%v for %s, cut", ErrStalled, serr.idle)
+	}
+	var derr *deadlineError
+	if errors.As(err, &derr) {
+		return fmt.Sprintf("%v of %s, cut", ErrRequestDeadline, derr.limit)
 	}
 	var uerr *url.Error
 	if errors.As(err, &uerr) {

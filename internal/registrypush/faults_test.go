@@ -41,6 +41,11 @@ const (
 	cut         fault = "cut"  // the connection closed with no answer
 	stall       fault = "hang" // no answer until the client gives up
 	stallRead   fault = "slow" // the request body left unread, no answer
+	drip        fault = "drip" // a 500 whose body comes a byte every millisecond, forever
+	endless     fault = "long" // a 500 whose body never ends
+	// tooManyForever is a 429 asking for a wait of 9223372037 seconds,
+	// which overflows a time.Duration.
+	tooManyForever fault = "429-overflow"
 )
 
 // faultyRegistry is an in-memory registry behind a proxy that asks rule
@@ -54,15 +59,29 @@ type faultyRegistry struct {
 	requests map[string]int // by method and kind: "POST upload", "PUT tag", ...
 	// committed are the digests of the blob commits passed on.
 	committed []string
-	rule      func(r *http.Request, write int) fault
+	// commits counts the blob commits by digest, passed on or not.
+	commits map[string]int
+	rule    func(r *http.Request, write int) fault
+	// hold, when set, is called with every request before anything else,
+	// outside the lock: it may hold the request back.
+	hold func(r *http.Request)
+	// passed, when set, is called with every request passed on, once the
+	// registry answered it, outside the lock.
+	passed func(r *http.Request)
 }
 
 func newFaultyRegistry(t *testing.T) *faultyRegistry {
 	t.Helper()
-	reg := &faultyRegistry{requests: map[string]int{}, rule: func(*http.Request, int) fault { return pass }}
+	reg := &faultyRegistry{requests: map[string]int{}, commits: map[string]int{}, rule: func(*http.Request, int) fault { return pass }}
 	upstream := registry.New(registry.Logger(log.New(io.Discard, "", 0)))
 	stop := make(chan struct{})
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reg.mu.Lock()
+		hold := reg.hold
+		reg.mu.Unlock()
+		if hold != nil {
+			hold(r)
+		}
 		reg.mu.Lock()
 		write := 0
 		if r.Method == http.MethodPost || r.Method == http.MethodPatch || r.Method == http.MethodPut {
@@ -70,6 +89,9 @@ func newFaultyRegistry(t *testing.T) *faultyRegistry {
 			write = reg.writes
 		}
 		reg.requests[r.Method+" "+kind(r)]++
+		if r.Method == http.MethodPut && kind(r) == "upload" {
+			reg.commits[r.URL.Query().Get("digest")]++
+		}
 		f := reg.rule(r, write)
 		if f != pass {
 			reg.injected++
@@ -85,6 +107,9 @@ func newFaultyRegistry(t *testing.T) *faultyRegistry {
 		case tooMany:
 			w.Header().Set("Retry-After", "0")
 			w.WriteHeader(http.StatusTooManyRequests)
+		case tooManyForever:
+			w.Header().Set("Retry-After", "9223372037")
+			w.WriteHeader(http.StatusTooManyRequests)
 		case internal:
 			w.WriteHeader(http.StatusInternalServerError)
 		case badRequest:
@@ -96,6 +121,28 @@ func newFaultyRegistry(t *testing.T) *faultyRegistry {
 			if err == nil {
 				conn.Close()
 			}
+		case drip, endless:
+			w.WriteHeader(http.StatusInternalServerError)
+			chunk := []byte("x")
+			if f == endless {
+				chunk = []byte(strings.Repeat("x", 32<<10))
+			}
+			for {
+				if _, err := w.Write(chunk); err != nil {
+					return
+				}
+				w.(http.Flusher).Flush()
+				if f == endless {
+					continue
+				}
+				select {
+				case <-r.Context().Done():
+					return
+				case <-stop:
+					return
+				case <-time.After(time.Millisecond):
+				}
+			}
 		case stall, stallRead:
 			if f == stall {
 				io.Copy(io.Discard, r.Body)
@@ -106,6 +153,12 @@ func newFaultyRegistry(t *testing.T) *faultyRegistry {
 			}
 		default:
 			upstream.ServeHTTP(w, r)
+			reg.mu.Lock()
+			passed := reg.passed
+			reg.mu.Unlock()
+			if passed != nil {
+				passed(r)
+			}
 		}
 	}))
 	var conns atomic.Int64
@@ -128,6 +181,7 @@ func (r *faultyRegistry) setRule(rule func(*http.Request, int) fault) {
 	defer r.mu.Unlock()
 	r.rule, r.writes, r.injected, r.committed = rule, 0, 0, nil
 	clear(r.requests)
+	clear(r.commits)
 }
 
 func (r *faultyRegistry) count(key string) int {

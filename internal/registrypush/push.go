@@ -7,10 +7,15 @@
 //
 // The push survives what registries and networks do: transient failures
 // are retried as go-containerregistry's own clients retry them (Policy,
-// Transient), a 429's Retry-After is waited for, a request that makes no
-// progress is cut and retried (the stall timeout), and no tag moves before
-// every blob and manifest is in. A failed push is an *Error naming the
-// registry, repository, operation, status and tries.
+// Transient), a 429's Retry-After is waited for (at most MaxRetryAfter), a
+// request that makes no progress is cut and retried (the stall timeout),
+// and no tag moves before every blob and manifest is in.
+//
+// And it always ends: a request is cut at the request deadline however
+// steadily it moves, an operation (a blob's upload, a manifest's put, a
+// tag's write) at the operation deadline however often it is tried, and an
+// error answer's body is read up to MaxErrorBody. A failed push is an
+// *Error naming the registry, repository, operation, status and tries.
 package registrypush
 
 import (
@@ -30,6 +35,11 @@ import (
 
 // ErrPush is wrapped by every error this package returns.
 var ErrPush = errors.New("pushing the image")
+
+// DefaultOperationTimeout is how long one operation may take, its tries
+// and the waits between them included: four tries of a request that runs
+// to DefaultRequestTimeout.
+const DefaultOperationTimeout = 2 * time.Hour
 
 // Options say how to reach the registry and as whom.
 type Options struct {
@@ -53,6 +63,15 @@ type Options struct {
 	// StallTimeout cuts a request that makes no progress for this long,
 	// to be tried again; 0 is DefaultStallTimeout.
 	StallTimeout time.Duration
+	// RequestTimeout cuts a request not done within it, from its first
+	// byte sent to its answer's last byte read, to be tried again; 0 is
+	// DefaultRequestTimeout.
+	RequestTimeout time.Duration
+	// OperationTimeout ends an operation (a blob's upload, a manifest's
+	// put, a tag's write) not done within it, its tries and the waits
+	// between them included, and the push with it; 0 is
+	// DefaultOperationTimeout.
+	OperationTimeout time.Duration
 	// Logf, when set, is told of every transient failure.
 	Logf func(format string, args ...any)
 }
@@ -98,8 +117,9 @@ func PushTags(ctx context.Context, dir string, tags []Tag, opts Options) (string
 	if len(tags) == 0 {
 		return "", fmt.Errorf("%w: no reference to push to", ErrPush)
 	}
-	if opts.Retry.Tries < 0 || opts.StallTimeout < 0 {
-		return "", fmt.Errorf("%w: retry tries %d, stall timeout %s: want neither negative", ErrPush, opts.Retry.Tries, opts.StallTimeout)
+	if opts.Retry.Tries < 0 || opts.StallTimeout < 0 || opts.RequestTimeout < 0 || opts.OperationTimeout < 0 {
+		return "", fmt.Errorf("%w: retry tries %d, stall timeout %s, request timeout %s, operation timeout %s: want none negative",
+			ErrPush, opts.Retry.Tries, opts.StallTimeout, opts.RequestTimeout, opts.OperationTimeout)
 	}
 	targets := make([]name.Reference, len(tags))
 	for i, tag := range tags {

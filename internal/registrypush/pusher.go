@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
@@ -24,7 +25,9 @@ type pusher struct {
 	*remote.Pusher
 	opts   Options
 	policy Policy
-	tries  *tryCounter
+	// opLimit is the operation deadline.
+	opLimit time.Duration
+	tries   *tryCounter
 	// remote are the options the pusher was made with.
 	remote []remote.Option
 }
@@ -38,7 +41,17 @@ func (o Options) pusher() (*pusher, error) {
 	if idle == 0 {
 		idle = DefaultStallTimeout
 	}
-	tries := newTryCounter(newRetryAfterTransport(&stallTransport{base: baseTransport(idle), idle: idle}))
+	limit := o.RequestTimeout
+	if limit == 0 {
+		limit = DefaultRequestTimeout
+	}
+	opLimit := o.OperationTimeout
+	if opLimit == 0 {
+		opLimit = DefaultOperationTimeout
+	}
+	// The tries are counted after any wait for a Retry-After: a request
+	// whose operation ended while it waited never went out.
+	tries := newTryCounter(&cutTransport{base: baseTransport(idle), idle: idle, limit: limit})
 	predicate := Transient
 	if o.Logf != nil {
 		predicate = func(err error) bool {
@@ -52,7 +65,7 @@ func (o Options) pusher() (*pusher, error) {
 	opts := []remote.Option{
 		remote.WithAuth(o.authenticator()),
 		remote.WithUserAgent("go-build"),
-		remote.WithTransport(tries),
+		remote.WithTransport(newRetryAfterTransport(tries)),
 		remote.WithRetryBackoff(policy.backoff()),
 		remote.WithRetryStatusCodes(RetryStatusCodes...),
 		remote.WithRetryPredicate(predicate),
@@ -62,7 +75,7 @@ func (o Options) pusher() (*pusher, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrPush, err)
 	}
-	return &pusher{Pusher: rp, opts: o, policy: policy, tries: tries, remote: opts}, nil
+	return &pusher{Pusher: rp, opts: o, policy: policy, opLimit: opLimit, tries: tries, remote: opts}, nil
 }
 
 // operation is one step of a push, and the request that starts each of
@@ -83,12 +96,40 @@ type opError struct {
 func (e *opError) Error() string { return e.op.what + ": " + e.err.Error() }
 func (e *opError) Unwrap() error { return e.err }
 
-// do runs an operation; go-containerregistry tries it again as the policy
-// allows.
+// ErrOperationDeadline is wrapped by the error of an operation (a blob's
+// upload, a manifest's put, a tag's write) not done within the operation
+// deadline, its tries and the waits between them included.
+var ErrOperationDeadline = errors.New("not done within the operation deadline")
+
+// operationDeadlineError is an operation cut by its deadline, and the
+// error its last try met.
+type operationDeadlineError struct {
+	limit time.Duration
+	last  error
+}
+
+func (e *operationDeadlineError) Error() string {
+	return fmt.Sprintf("%v of %s (last: %v)", ErrOperationDeadline, e.limit, e.last)
+}
+func (e *operationDeadlineError) Unwrap() error { return ErrOperationDeadline }
+
+// errOperationCut is the cause of an operation's context ending at its
+// deadline; it is a context.DeadlineExceeded, as the request it cuts
+// short may say.
+var errOperationCut = fmt.Errorf("operation deadline: %w", context.DeadlineExceeded)
+
+// do runs an operation within the operation deadline; go-containerregistry
+// tries it again as the policy allows.
 func (p *pusher) do(ctx context.Context, op operation, f func(context.Context) error) error {
-	err := f(ctx)
+	own := &opState{}
+	octx, cancel := context.WithTimeoutCause(withOp(ctx, own), p.opLimit, errOperationCut)
+	defer cancel()
+	err := f(octx)
 	if err == nil {
 		return nil
+	}
+	if ctx.Err() == nil && errors.Is(context.Cause(octx), errOperationCut) {
+		err = &operationDeadlineError{limit: p.opLimit, last: err}
 	}
 	tries := p.tries.count(op.method, op.path)
 	if op.method == http.MethodPut && tries == 0 {
@@ -129,7 +170,10 @@ func (p *pusher) content(ctx context.Context, repo name.Repository, img image) e
 	digest := img.digest
 	// A registry holds a manifest only with all it names: with the root
 	// in, the image is, e.g. when published to another tag.
-	if desc, err := remote.Head(repo.Digest(digest.String()), append(p.remote, remote.WithContext(ctx))...); err == nil && desc.Digest == digest {
+	hctx, cancel := context.WithTimeout(ctx, p.opLimit)
+	desc, err := remote.Head(repo.Digest(digest.String()), append(p.remote, remote.WithContext(hctx))...)
+	cancel()
+	if err == nil && desc.Digest == digest {
 		return nil
 	}
 	if err := walk.add(root); err != nil {
@@ -167,22 +211,32 @@ func (p *pusher) content(ctx context.Context, repo name.Repository, img image) e
 
 // upload uploads a blob, each try from its start (existence check, new
 // upload session, body, commit), as go-containerregistry does under the
-// policy. When all those tries fail while the registry accepted other
-// writes meanwhile, the registry is up but flaky: a blob's upload is
-// several writes, each of which may meet a fault, so its tries can run
-// out where single requests' do not. Then the blob gets another round of
-// tries, up to the policy's tries in rounds. A registry that accepts no
-// write fails the blob after one round.
+// policy. When all those tries fail while the registry stored other
+// operations' content meanwhile (another blob committed, a manifest put),
+// the registry is up but flaky: a blob's upload is several writes, each of
+// which may meet a fault, so its tries can run out where single requests'
+// do not. Then the blob gets another round of tries, up to the policy's
+// tries in rounds. The blob's own writes never earn a round: a registry
+// that stores no other content meanwhile, e.g. one that commits no blob at
+// all, fails the blob after one round. ctx is the upload's operation.
 func (p *pusher) upload(ctx context.Context, repo name.Repository, blob v1.Layer, what string) error {
+	own := opOf(ctx)
+	others := func() int {
+		n := p.tries.storedWrites()
+		if own != nil {
+			n -= int(own.stored.Load())
+		}
+		return n
+	}
 	rounds := p.policy.Tries
 	for round := 1; ; round++ {
-		accepted := p.tries.acceptedWrites()
+		before := others()
 		err := p.Upload(ctx, repo, blob)
-		if err == nil || round == rounds || !Transient(err) || p.tries.acceptedWrites() == accepted {
+		if err == nil || round == rounds || !Transient(err) || ctx.Err() != nil || others() == before {
 			return err
 		}
 		if p.opts.Logf != nil {
-			p.opts.Logf("registry push: %s: its tries failed while the registry accepted other writes; round %d of %d", what, round+1, rounds)
+			p.opts.Logf("registry push: %s: its tries failed while the registry stored other content; round %d of %d", what, round+1, rounds)
 		}
 	}
 }
@@ -290,13 +344,7 @@ type manifest interface {
 func retryLine(err error) string {
 	e := &Error{Err: err}
 	e.describe()
-	what := cause(err)
-	if e.Status != 0 {
-		what = fmt.Sprintf("%d %s", e.Status, http.StatusText(e.Status))
-		if d := diagnostics(err); d != "" {
-			what += " (" + d + ")"
-		}
-	}
+	what := outcome(err)
 	if e.Request == "" {
 		return what
 	}

@@ -62,12 +62,16 @@ func (p Policy) backoff() remote.Backoff {
 // Transient reports whether the request that failed with err may succeed
 // when made again: a retryable status, a registry error code the
 // distribution spec calls temporary, a cut connection, an unexpected end of
-// the answer, a timeout or a stall. A cancelled push is never retried.
+// the answer, a timeout, a stall or a request cut by the request deadline.
+// A cancelled push, or an operation past its deadline, is never retried.
 func Transient(err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
-	if errors.Is(err, ErrStalled) {
+	if errors.Is(err, ErrOperationDeadline) {
+		return false
+	}
+	if errors.Is(err, ErrStalled) || errors.Is(err, ErrRequestDeadline) {
 		return true
 	}
 	var terr *transport.Error

@@ -45,6 +45,8 @@ func TestTransient(t *testing.T) {
 		{"unexpected EOF", fmt.Errorf("reading: %w", io.ErrUnexpectedEOF), true},
 		{"EOF", &url.Error{Op: "Put", URL: "http://r/x", Err: io.EOF}, true},
 		{"stalled", &url.Error{Op: "Put", URL: "http://r/x", Err: &stallError{method: "PUT", path: "/x", idle: time.Second}}, true},
+		{"past the request deadline", &url.Error{Op: "Get", URL: "http://r/x", Err: &deadlineError{method: "GET", path: "/x", limit: time.Second}}, true},
+		{"past the operation deadline", &operationDeadlineError{limit: time.Minute, last: &transport.Error{StatusCode: 503}}, false},
 		{"dial timeout", &url.Error{Op: "Get", URL: "http://r/x", Err: &net.OpError{Op: "dial", Err: timeoutErr{}}}, true},
 		{"connection refused", &url.Error{Op: "Get", URL: "http://r/x", Err: &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}}, false},
 		{"cancelled", &url.Error{Op: "Put", URL: "http://r/x", Err: context.Canceled}, false},
@@ -85,22 +87,46 @@ func TestPolicy(t *testing.T) {
 
 func TestParseRetryAfter(t *testing.T) {
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	const limit = 60 * time.Second
 	for _, tc := range []struct {
 		in   string
 		want time.Duration
 		ok   bool
 	}{
 		{"", 0, false},
+		{"soon", 0, false},
+		{"1.5", 0, false},
 		{"0", 0, true},
 		{"7", 7 * time.Second, true},
-		{"-1", 0, false},
-		{"soon", 0, false},
-		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second, true},
+		{" 7 ", 7 * time.Second, true},
+		{"60", limit, true},
+		{"61", limit, true},
+		{"600", limit, true},
+		// time.Duration counts nanoseconds in an int64: 9223372037
+		// seconds and more overflowed into a negative wait.
+		{"9223372036", limit, true},
+		{"9223372037", limit, true},
+		{"9223372037000", limit, true},
+		{"9223372036854775807", limit, true},
+		{"9223372036854775808", limit, true},              // beyond int64
+		{"99999999999999999999999999999999", limit, true}, // far beyond
+		{"-1", limit, true},
+		{"-9223372037", limit, true},
+		{"-99999999999999999999999999999999", limit, true},
+		{now.Add(30 * time.Second).Format(http.TimeFormat), 30 * time.Second, true},
+		{now.Add(90 * time.Second).Format(http.TimeFormat), limit, true},
 		{now.Add(-time.Hour).Format(http.TimeFormat), 0, true},
+		{"Fri, 31 Dec 9999 23:59:59 GMT", limit, true},
+		{"Mon, 01 Jan 0001 00:00:00 GMT", 0, true},
+		{now.Add(45 * time.Second).Format(time.RFC850), 45 * time.Second, true},
+		{now.Add(20 * time.Second).Format(time.ANSIC), 20 * time.Second, true},
 	} {
-		got, ok := parseRetryAfter(tc.in, now)
+		got, ok := parseRetryAfter(tc.in, now, limit)
 		if got != tc.want || ok != tc.ok {
 			t.Errorf("parseRetryAfter(%q) = %s, %t; want %s, %t", tc.in, got, ok, tc.want, tc.ok)
+		}
+		if got < 0 || got > limit {
+			t.Errorf("parseRetryAfter(%q) = %s: out of [0, %s]", tc.in, got, limit)
 		}
 	}
 }
@@ -109,7 +135,8 @@ func TestRetryAfterTransport(t *testing.T) {
 	answers := []struct {
 		status     int
 		retryAfter string
-	}{{429, "3"}, {200, ""}, {503, "600"}, {200, ""}, {500, "5"}, {200, ""}}
+	}{{429, "3"}, {200, ""}, {503, "600"}, {200, ""}, {500, "5"}, {200, ""},
+		{429, "9223372037"}, {200, ""}, {503, "-5"}, {200, ""}, {429, "Fri, 31 Dec 9999 23:59:59 GMT"}, {200, ""}}
 	var i int
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a := answers[i]
@@ -135,8 +162,10 @@ func TestRetryAfterTransport(t *testing.T) {
 		resp.Body.Close()
 	}
 	// 429's 3s is waited; 503's 600s is capped; a 500's Retry-After is not
-	// one the spec gives it.
-	want := []time.Duration{3 * time.Second, MaxRetryAfter}
+	// one the spec gives it; a number of seconds that overflows a
+	// time.Duration, a negative one and a date in the year 9999 are each
+	// the longest wait, never a negative one.
+	want := []time.Duration{3 * time.Second, MaxRetryAfter, MaxRetryAfter, MaxRetryAfter, MaxRetryAfter}
 	if fmt.Sprint(waits) != fmt.Sprint(want) {
 		t.Errorf("waited %v, want %v", waits, want)
 	}
@@ -182,7 +211,7 @@ func TestStallTransport(t *testing.T) {
 	defer srv.Close()
 	defer close(release) // before Close, which waits for the handlers
 	const idle = 150 * time.Millisecond
-	client := &http.Client{Transport: &stallTransport{base: baseTransport(idle), idle: idle}}
+	client := &http.Client{Transport: &cutTransport{base: baseTransport(idle), idle: idle, limit: time.Hour}}
 	for _, tc := range []struct {
 		path    string
 		body    io.Reader
@@ -239,6 +268,15 @@ func TestErrorMessage(t *testing.T) {
 		{"stalled", &Error{Ref: "r.example/app:1", Registry: "r.example", Repository: "app", Operation: "putting manifest sha256:cd", Tries: 5,
 			Err: &url.Error{Op: "Put", URL: "http://r.example/v2/app/manifests/sha256:cd", Err: &stallError{method: "PUT", path: "/v2/app/manifests/sha256:cd", idle: time.Minute}}},
 			"pushing the image: r.example/app:1: putting manifest sha256:cd in repository app at registry r.example: PUT /v2/app/manifests/sha256:cd: no progress for 1m0s, cut, after 5 tries"},
+		{"past the request deadline", &Error{Ref: "r.example/app:1", Registry: "r.example", Repository: "app", Operation: "writing tag 1", Tries: 5,
+			Err: &url.Error{Op: "Put", URL: "http://r.example/v2/app/manifests/1", Err: &deadlineError{method: "PUT", path: "/v2/app/manifests/1", limit: 30 * time.Minute}}},
+			"pushing the image: r.example/app:1: writing tag 1 in repository app at registry r.example: PUT /v2/app/manifests/1: not done within the request deadline of 30m0s, cut, after 5 tries"},
+		{"past the operation deadline while waiting", &Error{Ref: "r.example/app:1", Registry: "r.example", Repository: "app", Operation: "writing tag 1", Tries: 40,
+			Err: &operationDeadlineError{limit: 2 * time.Hour, last: refused}},
+			"pushing the image: r.example/app:1: writing tag 1 in repository app at registry r.example: PUT /v2/team/app/manifests/1.0: not done within the operation deadline of 2h0m0s, its tries and the waits between them included (its last try: 500 Internal Server Error), after 40 tries"},
+		{"past the operation deadline in a request", &Error{Ref: "r.example/app:1", Registry: "r.example", Repository: "app", Operation: "writing tag 1", Tries: 3,
+			Err: &operationDeadlineError{limit: 2 * time.Hour, last: &url.Error{Op: "Put", URL: "http://r.example/v2/app/manifests/1", Err: errOperationCut}}},
+			"pushing the image: r.example/app:1: writing tag 1 in repository app at registry r.example: PUT /v2/app/manifests/1: not done within the operation deadline of 2h0m0s, its tries and the waits between them included, after 3 tries"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.err.describe()

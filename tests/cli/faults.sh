@@ -99,6 +99,9 @@ fault_spec=""
 [ "${FAULTS_RESUME:-1}" = 1 ] || exit 0
 echo
 echo "interrupting a publish half-way (the proxy holds every request once two blobs are in):"
+# A fresh registry: the cases above left the build's blobs in, and a
+# publish that finds them all commits none, so it is never held.
+fresh_registry
 fault ""
 "${gobuild[@]}" --version "$previous_version" publish --image registry.test/side/resume:1 --platforms "$platforms" \
   --registry-service tcp://127.0.0.1:$proxy_port >/dev/null
@@ -107,7 +110,10 @@ fault "do=stall&match=any&after=2"
 "${gobuild[@]}" --version "$version" publish --image registry.test/side/resume:1 --platforms "$platforms" \
   --registry-service tcp://127.0.0.1:$proxy_port >"$work/interrupted" 2>&1 &
 publish=$!
-until [ "$(commits)" -ge 2 ] && [ "$(injected)" -ge 1 ]; do sleep 0.5; done
+until [ "$(commits)" -ge 2 ] && [ "$(injected)" -ge 1 ]; do
+  kill -0 "$publish" 2>/dev/null || { echo "  the publish to interrupt ended before two blobs were in:"; tail -n 3 "$work/interrupted"; exit 1; }
+  sleep 0.5
+done
 kill -INT "$publish"
 wait "$publish" || true
 echo "  interrupted after $(commits) blob commits; the tag: $(tag_digest side/resume 1) (before: $previous)"

@@ -1,6 +1,6 @@
 // Package faultproxy is a reverse proxy in front of a registry that
 // injects the faults real registries and networks have: error answers,
-// cut connections, stalled requests. The publish checks run it as a
+// cut connections, stalled requests, answers that drip or never end. The publish checks run it as a
 // service between go-build and a registry service.
 //
 // The fault is set, and the requests counted, through a control API on a
@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // ErrSpec is wrapped by the error of a fault the proxy does not know.
@@ -42,9 +43,18 @@ const (
 	Cut Fault = "cut"
 	// Stall never answers: the request is held until its client gives up.
 	Stall Fault = "stall"
+	// Drip answers 500 with a body of one byte every DripEvery, forever:
+	// never silent long enough for a stall timeout.
+	Drip Fault = "drip"
+	// Endless answers 500 with a body that never ends, as fast as the
+	// client reads it.
+	Endless Fault = "endless"
 )
 
-var faults = []Fault{None, Unavailable, TooMany, Refuse, Cut, Stall}
+// DripEvery is how often a dripping answer sends its next byte.
+const DripEvery = 100 * time.Millisecond
+
+var faults = []Fault{None, Unavailable, TooMany, Refuse, Cut, Stall, Drip, Endless}
 
 // Match names the requests a fault may hit.
 type Match string
@@ -216,7 +226,7 @@ func (p *Proxy) decide(r *http.Request) Fault {
 
 // ServeHTTP proxies one registry request, or injects the fault.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	switch p.decide(r) {
+	switch f := p.decide(r); f {
 	case Unavailable:
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusServiceUnavailable)
@@ -236,6 +246,28 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
 		case <-p.stop:
+		}
+	case Drip, Endless:
+		w.WriteHeader(http.StatusInternalServerError)
+		chunk, every := []byte("x"), DripEvery
+		if f == Endless {
+			chunk, every = []byte(strings.Repeat("x", 32<<10)), 0
+		}
+		for {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+			w.(http.Flusher).Flush()
+			if every == 0 {
+				continue
+			}
+			select {
+			case <-r.Context().Done():
+				return
+			case <-p.stop:
+				return
+			case <-time.After(every):
+			}
 		}
 	default:
 		p.upstream.ServeHTTP(w, r)

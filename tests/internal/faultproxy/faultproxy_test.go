@@ -3,6 +3,7 @@ package faultproxy
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -21,6 +22,8 @@ func TestParseSpec(t *testing.T) {
 		{"do=500&match=tag", Spec{Do: Refuse, Every: 1, Match: "tag"}, ""},
 		{"do=stall&match=any&after=2", Spec{Do: Stall, Every: 1, Match: "any", After: 2}, ""},
 		{"do=cut&every=5&limit=3", Spec{Do: Cut, Every: 5, Match: "write", Limit: 3}, ""},
+		{"do=drip&match=tag", Spec{Do: Drip, Every: 1, Match: "tag"}, ""},
+		{"do=endless&match=tag", Spec{Do: Endless, Every: 1, Match: "tag"}, ""},
 		{"do=418", Spec{}, `do="418"`},
 		{"do=503&every=0", Spec{}, `every="0"`},
 		{"do=503&match=blobs", Spec{}, `match="blobs"`},
@@ -78,5 +81,36 @@ func TestProxyInjects(t *testing.T) {
 	p.Set(Spec{Do: Cut, Every: 1, Match: "any"})
 	if _, err := http.Get(srv.URL + "/v2/"); err == nil {
 		t.Error("a cut connection answered")
+	}
+}
+
+// TestProxyDripsAndNeverEnds reads answers the proxy never ends: the
+// dripping one a byte at a time, the endless one as fast as it is read.
+func TestProxyDripsAndNeverEnds(t *testing.T) {
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer upstream.Close()
+	target, _ := url.Parse(upstream.URL)
+	p := New(target)
+	defer p.Close()
+	srv := httptest.NewServer(p)
+	defer srv.Close()
+	for _, tc := range []struct {
+		fault Fault
+		read  int
+	}{{Drip, 3}, {Endless, 1 << 20}} {
+		p.Set(Spec{Do: tc.fault, Every: 1, Match: "tag"})
+		req, _ := http.NewRequest(http.MethodPut, srv.URL+"/v2/app/manifests/1", strings.NewReader("{}"))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := io.ReadFull(resp.Body, make([]byte, tc.read))
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusInternalServerError || err != nil {
+			t.Errorf("%s: %d, read %d bytes, %v; want a 500 with at least %d bytes", tc.fault, resp.StatusCode, n, err, tc.read)
+		}
+		if s := p.Stats(); s.Injected != 1 {
+			t.Errorf("%s: stats %+v, want 1 injected", tc.fault, s)
+		}
 	}
 }
