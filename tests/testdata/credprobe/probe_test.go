@@ -48,7 +48,10 @@ func TestNoCredentialFiles(t *testing.T) {
 	if n := os.Getenv("NETRC"); n != "" {
 		paths = append(paths, n)
 	}
-	for _, p := range paths {
+	for i, p := range paths {
+		if slices.Contains(paths[:i], p) {
+			continue
+		}
 		if _, err := os.Lstat(p); err == nil {
 			t.Errorf("%s exists: test code can read a credential file", p)
 		}
