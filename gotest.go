@@ -37,13 +37,15 @@ const (
 // Test runs the project's Go tests on every target platform.
 //
 // The test binaries are compiled natively on the engine's platform (with
-// the same builder, caches and target environment as build); only their
-// run is emulated, in a container of each target platform, in the
-// package's directory of the source so testdata/ works.
+// the same builder, caches, credentials and target environment as build);
+// only their run is emulated, in a fresh container of each target platform
+// with nothing but the source and the binaries, in the package's directory
+// of the source so testdata/ works: test code sees no credential and
+// cannot write into the shared caches. With the constructor's --mode
+// EMULATE the binaries are compiled under emulation too, in a builder of
+// the target platform (the baseline), and run the same way.
 // It prints go test's lines for each platform and a summary table, and
-// fails, naming the platform, package and test, when any test fails. With
-// the constructor's --mode EMULATE the whole go test runs under emulation
-// instead (the baseline).
+// fails, naming the platform, package and test, when any test fails.
 func (m *GoBuild) Test(
 	ctx context.Context,
 	// Target platforms (Linux; test binaries run in Linux containers), as
@@ -89,7 +91,7 @@ func (m *GoBuild) Test(
 	args []string,
 	// Image the test binaries run in, pulled for each target platform, e.g.
 	// debian:trixie-slim; it needs a POSIX shell (and the C libraries of cgo
-	// tests). Default: the builder image. Unused with --mode EMULATE.
+	// tests). Default: the builder image.
 	// +optional
 	runImage string,
 	// Output: TEXT (go test's lines and a summary table) or JSON (go test
@@ -191,11 +193,7 @@ func (m *GoBuild) runTests(ctx context.Context, targets []platform.Target, opts 
 	runs := make([]gotest.PlatformTests, len(targets))
 	err = forEachTarget(ctx, targets, fanout.EveryResult, func(ctx context.Context, i int, t platform.Target) error {
 		var err error
-		if m.Mode == BuildModeEmulate {
-			runs[i], err = plan.emulatedTests(ctx, t, opts)
-		} else {
-			runs[i], err = plan.crossTests(ctx, t, opts, runImage)
-		}
+		runs[i], err = plan.platformTests(ctx, t, opts, runImage)
 		return err
 	})
 	if err != nil {
@@ -228,9 +226,11 @@ func (p *buildPlan) testContainer(ctx context.Context, t platform.Target, opts g
 	return ctr, pkgs, nil
 }
 
-// crossTests compiles t's test binaries natively and runs them in a
-// container of t's platform.
-func (p *buildPlan) crossTests(ctx context.Context, t platform.Target, opts gotest.Options, runImage string) (gotest.PlatformTests, error) {
+// platformTests compiles t's test binaries in t's compile container (the
+// native builder, or with --mode EMULATE an emulated builder of t's
+// platform), which has the credentials and caches the module download
+// needs, and runs them in a container of t's platform that has neither.
+func (p *buildPlan) platformTests(ctx context.Context, t platform.Target, opts gotest.Options, runImage string) (gotest.PlatformTests, error) {
 	ctr, pkgs, err := p.testContainer(ctx, t, opts)
 	if err != nil {
 		return gotest.PlatformTests{}, err
@@ -280,9 +280,27 @@ func (p *buildPlan) crossTests(ctx context.Context, t platform.Target, opts gote
 	}, nil
 }
 
+// testRunLayout is where the run container holds the source, the test
+// binaries and the results.
+var testRunLayout = gotest.RunLayout{SrcRoot: srcDir, BinDir: testBinDir, ResultsDir: testResultsDir}
+
+// builderOnlyPaths are where the builders keep the credentials (the netrc,
+// the git token files, the company CA) and mount the shared cache volumes
+// (module cache, build cache): the run container has nothing there.
+func builderOnlyPaths() []string {
+	return []string{netrcPath, gitTokenDir, companyCADir, goModCache, goBuildCache}
+}
+
 // runTestBinaries runs bins (the compiled test binaries, in dir) in a
 // container of t's platform: the engine's own platform runs them natively,
 // any other under emulation.
+//
+// The container is a fresh one of runImage with the source and the
+// binaries mounted (gotest.PlanRun), never the builder: it has no netrc, no
+// git token, no private-module settings, no service binding and no cache
+// volume, so test code can neither read the compile's credentials nor
+// change the module or build cache later builds trust; what it writes is
+// thrown away with the container.
 //
 // Every binary of the platform runs in ONE exec, one after the other, by a
 // generated script that writes each binary's combined output, exit code and
@@ -293,14 +311,25 @@ func (p *buildPlan) crossTests(ctx context.Context, t platform.Target, opts gote
 // script itself always succeeds, so a crashing binary is a result, not an
 // exec error.
 func (p *buildPlan) runTestBinaries(ctx context.Context, t platform.Target, opts gotest.Options, bins []gotest.Binary, dir *dagger.Directory, runImage string) (map[string]gotest.Outcome, error) {
-	script := opts.RunScript(bins, srcDir, testBinDir, testResultsDir)
-	results := dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(gotest.RunPlatform(t))}).
-		From(runImage).
-		WithMountedDirectory(srcDir, p.src).
-		WithMountedDirectory(testBinDir, dir).
-		WithWorkdir(srcDir).
-		WithExec([]string{"sh", "-c", script}).
-		Directory(testResultsDir)
+	run, err := opts.PlanRun(t, runImage, bins, testRunLayout)
+	if err != nil {
+		return nil, err
+	}
+	if at := run.Overlaps(builderOnlyPaths()); at != "" {
+		return nil, fmt.Errorf("the %s test run container would have a directory at %s, where the builders keep credentials or caches", t, at)
+	}
+	ctr := dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(run.Platform)}).From(run.Image)
+	for _, mount := range run.Mounts {
+		switch mount.Content {
+		case gotest.MountSource:
+			ctr = ctr.WithMountedDirectory(mount.Path, p.src)
+		case gotest.MountBinaries:
+			ctr = ctr.WithMountedDirectory(mount.Path, dir)
+		default:
+			return nil, fmt.Errorf("the %s test run container: %s at %s is not a run mount", t, mount.Content, mount.Path)
+		}
+	}
+	results := ctr.WithWorkdir(run.Workdir).WithExec([]string{"sh", "-c", run.Script}).Directory(run.ResultsDir)
 	tmp, err := os.MkdirTemp("", "go-build-test-")
 	if err != nil {
 		return nil, err
@@ -314,34 +343,4 @@ func (p *buildPlan) runTestBinaries(ctx context.Context, t platform.Target, opts
 		return nil, fmt.Errorf("%s: %w", t, err)
 	}
 	return outcomes, nil
-}
-
-// emulatedTests runs the whole go test (compile and run) for t in a
-// container of t's platform, under emulation when foreign: the --mode
-// EMULATE baseline. go test -json's events give the results.
-func (p *buildPlan) emulatedTests(ctx context.Context, t platform.Target, opts gotest.Options) (gotest.PlatformTests, error) {
-	ctr, pkgs, err := p.testContainer(ctx, t, opts)
-	if err != nil {
-		return gotest.PlatformTests{}, err
-	}
-	start := time.Now()
-	ran := ctr.WithExec(opts.GoTestJSONCommand(), dagger.ContainerWithExecOpts{Expect: dagger.ReturnTypeAny})
-	code, err := ran.ExitCode(ctx)
-	if err != nil {
-		return gotest.PlatformTests{}, fmt.Errorf("go test on %s: %w", t, withStderr(err))
-	}
-	stdout, err := ran.Stdout(ctx)
-	if err != nil {
-		return gotest.PlatformTests{}, fmt.Errorf("go test on %s: %w", t, withStderr(err))
-	}
-	stderr, err := ran.Stderr(ctx)
-	if err != nil {
-		return gotest.PlatformTests{}, fmt.Errorf("go test on %s: %w", t, withStderr(err))
-	}
-	wall := time.Since(start)
-	results, js, err := gotest.ParseGoTestJSON(t.String(), pkgs, stdout, stderr, code)
-	if err != nil {
-		return gotest.PlatformTests{}, err
-	}
-	return gotest.PlatformTests{Run: gotest.PlatformRun{Platform: t.String(), Results: results, Wall: wall}, Events: js}, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"dagger/go-build/internal/errtest"
@@ -116,5 +117,27 @@ func TestTestTargets(t *testing.T) {
 				t.Errorf("asked the engine's platform %d times without need", asked)
 			}
 		})
+	}
+}
+
+// The run container of the test binaries has no directory where the
+// builders keep a credential or mount a shared cache, and those places
+// cover every credential file withModuleAccess and withCompanyCA mount.
+func TestTestRunLayout(t *testing.T) {
+	bins := []gotest.Binary{
+		{Package: "example.com/m", Dir: ".", File: "example.com_m.test"},
+		{Package: "example.com/m/a", Dir: "a", File: "example.com_m_a.test"},
+	}
+	run, err := gotest.Options{}.PlanRun(platform.MustParse("linux/arm64"), "debian:trixie-slim", bins, testRunLayout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if at := run.Overlaps(builderOnlyPaths()); at != "" {
+		t.Errorf("the run container has a directory at %s, a builder's credential or cache path", at)
+	}
+	for _, cred := range []string{netrcPath, gitTokenFile(0), gitTokenFile(7), companyCAFile, goModCache + "/cache/download", goBuildCache + "/00"} {
+		if !slices.ContainsFunc(builderOnlyPaths(), func(p string) bool { return cred == p || strings.HasPrefix(cred, p+"/") }) {
+			t.Errorf("%s is in none of builderOnlyPaths %v", cred, builderOnlyPaths())
+		}
 	}
 }

@@ -123,6 +123,53 @@ func (m *Tests) TestSkipPlatformDependent(ctx context.Context) error {
 	return nil
 }
 
+// TestEmulatedMode runs the gotests fixture's tests with --mode EMULATE on linux/arm64.
+//
+// The test binaries are compiled in an emulated arm64 builder and run in a
+// container of their own, and the report is CROSS mode's: go test's lines
+// for every package (the one without tests too) and the summary table, and
+// with --format JSON the events with their Platform, TestGreeting (reading
+// testdata/) passing and no test failing.
+// +check
+func (m *Tests) TestEmulatedMode(ctx context.Context) error {
+	const arm64 = "linux/arm64"
+	gb := m.goBuild("gotests", dagger.GoBuildOpts{Mode: dagger.GoBuildBuildModeEmulate})
+	opts := dagger.GoBuildTestOpts{Platforms: []string{arm64}, RunImage: m.RunImage}
+	out, err := gb.Test(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("test --mode EMULATE of the gotests fixture on %s: %s", arm64, errorText(err))
+	}
+	for _, want := range []string{"ok  \texample.com/gotests/endian\t", "ok  \texample.com/gotests/pointer\t",
+		"ok  \texample.com/gotests/plain\t", "?   \texample.com/gotests\t[no test files]", "PLATFORM", arm64} {
+		if !strings.Contains(out, want) {
+			return fmt.Errorf("the output of test --mode EMULATE lacks %q:\n%s", want, out)
+		}
+	}
+	opts.Format = dagger.GoBuildTestOutputFormat("JSON")
+	out, err = gb.Test(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("test --mode EMULATE --format JSON of the gotests fixture on %s: %s", arm64, errorText(err))
+	}
+	passed := map[string]bool{}
+	for _, e := range parseEvents(out) {
+		if e.Platform != arm64 {
+			return fmt.Errorf("test --mode EMULATE --format JSON: an event of %s %s has Platform %q, want %s", e.Package, e.Test, e.Platform, arm64)
+		}
+		switch e.Action {
+		case "fail":
+			return fmt.Errorf("test --mode EMULATE --format JSON: %s %s failed on %s:\n%s", e.Package, e.Test, arm64, out)
+		case "pass":
+			passed[e.Test] = true
+		}
+	}
+	for _, name := range []string{"TestGreeting", "TestLittleEndian", "TestPointer64"} {
+		if !passed[name] {
+			return fmt.Errorf("test --mode EMULATE --format JSON: no pass event of %s on %s:\n%s", name, arm64, out)
+		}
+	}
+	return nil
+}
+
 // failureItems reads the "tests failed: a; b" line of go-build's error.
 func failureItems(text string) []string {
 	const head = "tests failed: "

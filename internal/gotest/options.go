@@ -1,8 +1,10 @@
 // Package gotest holds the rules for running a project's Go tests on target
 // platforms the way go-build does it: list the packages, compile every test
-// binary natively on the engine's platform (cross-compiling), run only the
-// binaries in containers of the target platform (emulated when foreign), and
-// turn their raw output into go test's JSON events and report lines.
+// binary in the builder (natively on the engine's platform, cross-compiling;
+// under emulation in EMULATE mode), run only the binaries in fresh
+// containers of the target platform (emulated when foreign) that hold none
+// of the builder's credentials or caches (PlanRun), and turn their raw
+// output into go test's JSON events and report lines.
 //
 // The go command is not available where the binaries run, so the parts go
 // test normally does around a test binary (test2json conversion, the
