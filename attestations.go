@@ -130,7 +130,7 @@ func (m *GoBuild) attest(ctx context.Context, b *imageBuild, layout *ocilayout.L
 		}
 		bins, err := imageBinaries(b.shipped[key])
 		if err != nil {
-			return fmt.Errorf("image for %s: %w", t, err)
+			return fmt.Errorf("image for %s: %v", t, err)
 		}
 		cpkgs, err := b.plan.targetCPackages(ctx, t)
 		if err != nil {
@@ -142,7 +142,7 @@ func (m *GoBuild) attest(ctx context.Context, b *imageBuild, layout *ocilayout.L
 		if want.SBOM {
 			doc, err := sbom.Generate(sbom.Input{Binaries: bins, Created: b.created, Tool: sbomTool})
 			if err != nil {
-				return fmt.Errorf("SBOM for %s: %w", t, err)
+				return fmt.Errorf("SBOM for %s: %v", t, err)
 			}
 			data, err := doc.JSON()
 			if err != nil {
@@ -153,7 +153,7 @@ func (m *GoBuild) attest(ctx context.Context, b *imageBuild, layout *ocilayout.L
 		if want.Provenance {
 			pred, err := m.provenance(b, t, bins, builder).Predicate()
 			if err != nil {
-				return fmt.Errorf("provenance for %s: %w", t, err)
+				return fmt.Errorf("provenance for %s: %v", t, err)
 			}
 			predicates[key] = append(predicates[key], pred)
 		}

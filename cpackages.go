@@ -34,7 +34,7 @@ func (p *buildPlan) targetCPackages(ctx context.Context, t platform.Target) ([]s
 	query := cPackagesQuery(b, t, sameSystem, p.m.TargetPackages)
 	out, err := ctr.WithExec([]string{"sh", "-c", query}).Stdout(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("listing the C packages installed for %s: %w", t, withStderr(err))
+		return nil, fmt.Errorf("listing the C packages installed for %s: %v", t, withStderr(err))
 	}
 	if b.Distro == cgoenv.Alpine {
 		return sbom.CPackagesFromApk(out)

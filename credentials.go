@@ -50,24 +50,24 @@ func (m *GoBuild) pushCredentials(ctx context.Context, registry, username string
 	if password != nil {
 		plaintext, err := password.Plaintext(ctx)
 		if err != nil {
-			return registryauth.Credential{}, registryauth.Source{}, fmt.Errorf("reading --password: %w", err)
+			return registryauth.Credential{}, registryauth.Source{}, fmt.Errorf("reading --password: %v", err)
 		}
 		in.Password = plaintext
 	}
 	for _, a := range m.RegistryAuths {
 		plaintext, err := a.Secret.Plaintext(ctx)
 		if err != nil {
-			return registryauth.Credential{}, registryauth.Source{}, fmt.Errorf("reading the with-registry-auth secret for %s: %w", registryauth.ShownAddress(a.Address), err)
+			return registryauth.Credential{}, registryauth.Source{}, fmt.Errorf("reading the with-registry-auth secret for %s: %v", registryauth.ShownAddress(a.Address), err)
 		}
 		in.Entries = append(in.Entries, registryauth.Entry{Address: a.Address, Username: a.Username, Password: plaintext})
 	}
 	if dockerConfig != nil {
 		data, err := dockerConfig.Plaintext(ctx)
 		if err != nil {
-			return registryauth.Credential{}, registryauth.Source{}, fmt.Errorf("reading --docker-config: %w", err)
+			return registryauth.Credential{}, registryauth.Source{}, fmt.Errorf("reading --docker-config: %v", err)
 		}
 		if in.Docker, err = registryauth.Parse([]byte(data)); err != nil {
-			return registryauth.Credential{}, registryauth.Source{}, fmt.Errorf("--docker-config: %w", err)
+			return registryauth.Credential{}, registryauth.Source{}, fmt.Errorf("--docker-config: %v", err)
 		}
 	}
 	cred, source, err := registryauth.Resolve(registry, in)

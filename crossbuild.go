@@ -137,7 +137,7 @@ func (m *GoBuild) nativeTarget(ctx context.Context) (platform.Target, error) {
 	}
 	t, err := platform.Parse(string(p))
 	if err != nil {
-		return platform.Target{}, fmt.Errorf("the engine's platform %q: %w", p, err)
+		return platform.Target{}, fmt.Errorf("the engine's platform %q: %v", p, err)
 	}
 	return t, nil
 }
@@ -296,14 +296,14 @@ func (p *buildPlan) targetContainer(ctx context.Context, t platform.Target) (*da
 		}
 		script, err := b.SetupScript(t, p.m.TargetPackages)
 		if err != nil {
-			return nil, fmt.Errorf("builder %s: %w", p.m.builderName(), err)
+			return nil, fmt.Errorf("builder %s: %v", p.m.builderName(), err)
 		}
 		// Run the setup now, so that a target whose C libraries cannot be
 		// installed fails naming the target and the package manager's
 		// reason.
 		ctr, err = ctr.WithExec([]string{"sh", "-c", script}).Sync(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("setting up cgo for %s on %s (target packages: %s): %w",
+			return nil, fmt.Errorf("setting up cgo for %s on %s (target packages: %s): %v",
 				t, p.m.builderName(), targetPackagesText(p.m.TargetPackages), withStderr(err))
 		}
 		for _, kv := range b.Env(t) {
@@ -325,11 +325,11 @@ func targetPackagesText(pkgs []string) string {
 func (m *GoBuild) detectBuilder(ctx context.Context, ctr *dagger.Container) (cgoenv.Builder, error) {
 	out, err := ctr.WithExec(cgoenv.DetectCommand()).Stdout(ctx)
 	if err != nil {
-		return cgoenv.Builder{}, fmt.Errorf("builder %s: telling its package system: %w", m.builderName(), withStderr(err))
+		return cgoenv.Builder{}, fmt.Errorf("builder %s: telling its package system: %v", m.builderName(), withStderr(err))
 	}
 	b, err := cgoenv.ParseBuilder(out)
 	if err != nil {
-		return b, fmt.Errorf("builder %s: %w", m.builderName(), err)
+		return b, fmt.Errorf("builder %s: %v", m.builderName(), err)
 	}
 	return b, nil
 }
@@ -393,7 +393,7 @@ func (p *buildPlan) runCompileAll(ctx context.Context) (*dagger.Container, error
 	ctr := p.m.withSource(p.m.withGoEnvVars(p.m.builder(p.native).WithEnvVariable("CGO_ENABLED", "0")), p.src)
 	built, err := ctr.WithExec(p.m.buildOptions().BuildScript(targets, p.known, maxParallelPlatforms)).Sync(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("building %s: %w", strings.Join(names, ", "), withStderr(err))
+		return nil, fmt.Errorf("building %s: %v", strings.Join(names, ", "), withStderr(err))
 	}
 	return built, nil
 }

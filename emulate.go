@@ -18,7 +18,7 @@ func (p *buildPlan) emulatedContainer(ctx context.Context, t platform.Target) (*
 	if p.m.Cgo {
 		b, err := p.m.detectBuilder(ctx, ctr)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", t, err)
+			return nil, fmt.Errorf("%s: %v", t, err)
 		}
 		ctr = ctr.
 			WithExec([]string{"sh", "-c", b.NativeSetupScript(p.m.TargetPackages)}).

@@ -217,11 +217,11 @@ func (p *buildPlan) testContainer(ctx context.Context, t platform.Target, opts g
 	}
 	list, err := ctr.WithExec(opts.ListCommand()).Stdout(ctx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("listing the packages to test for %s: %w", t, withStderr(err))
+		return nil, nil, fmt.Errorf("listing the packages to test for %s: %v", t, withStderr(err))
 	}
 	pkgs, err := opts.ParseList(list, srcDir)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", t, err)
+		return nil, nil, fmt.Errorf("%s: %v", t, err)
 	}
 	return ctr, pkgs, nil
 }
@@ -249,15 +249,15 @@ func (p *buildPlan) platformTests(ctx context.Context, t platform.Target, opts g
 			dagger.ContainerWithExecOpts{Expect: dagger.ReturnTypeAny})
 		code, err := compiled.ExitCode(ctx)
 		if err != nil {
-			return gotest.PlatformTests{}, fmt.Errorf("compiling the %s test binaries: %w", t, withStderr(err))
+			return gotest.PlatformTests{}, fmt.Errorf("compiling the %s test binaries: %v", t, withStderr(err))
 		}
 		if compiler, err = compiled.Stderr(ctx); err != nil {
-			return gotest.PlatformTests{}, fmt.Errorf("compiling the %s test binaries: %w", t, withStderr(err))
+			return gotest.PlatformTests{}, fmt.Errorf("compiling the %s test binaries: %v", t, withStderr(err))
 		}
 		bin := compiled.Directory(testBinDir)
 		files, err := bin.Entries(ctx)
 		if err != nil {
-			return gotest.PlatformTests{}, fmt.Errorf("reading the %s test binaries: %w", t, withStderr(err))
+			return gotest.PlatformTests{}, fmt.Errorf("reading the %s test binaries: %v", t, withStderr(err))
 		}
 		var built []gotest.Binary
 		built, failed = gotest.Built(bins, files)
@@ -336,11 +336,11 @@ func (p *buildPlan) runTestBinaries(ctx context.Context, t platform.Target, opts
 	}
 	defer os.RemoveAll(tmp)
 	if _, err := results.Export(ctx, tmp); err != nil {
-		return nil, fmt.Errorf("running the %s test binaries in %s: %w", t, runImage, withStderr(err))
+		return nil, fmt.Errorf("running the %s test binaries in %s: %v", t, runImage, withStderr(err))
 	}
 	outcomes, err := gotest.ReadOutcomes(tmp, bins)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", t, err)
+		return nil, fmt.Errorf("%s: %v", t, err)
 	}
 	return outcomes, nil
 }

@@ -44,7 +44,7 @@ func (m *GoBuild) imageLayout(ctx context.Context, targets []platform.Target, wa
 		if verr := build.verifyExported(ctx); verr != nil {
 			return nil, dir, verr
 		}
-		return nil, dir, fmt.Errorf("assembling the image: %w", err)
+		return nil, dir, fmt.Errorf("assembling the image: %v", err)
 	}
 	f, err := os.Open(tarball)
 	if err != nil {
@@ -53,7 +53,7 @@ func (m *GoBuild) imageLayout(ctx context.Context, targets []platform.Target, wa
 	defer f.Close()
 	layout, err := ocilayout.ReadTar(f)
 	if err != nil {
-		return nil, dir, fmt.Errorf("reading the assembled image: %w", err)
+		return nil, dir, fmt.Errorf("reading the assembled image: %v", err)
 	}
 	// The binaries are checked as the image holds them, read back from
 	// its layers: what is checked is what ships, and no export of its own
@@ -62,11 +62,11 @@ func (m *GoBuild) imageLayout(ctx context.Context, targets []platform.Target, wa
 		return nil, dir, err
 	}
 	if err := layout.SetCreated(build.created); err != nil {
-		return nil, dir, fmt.Errorf("fixing the image's created time: %w", err)
+		return nil, dir, fmt.Errorf("fixing the image's created time: %v", err)
 	}
 	// After SetCreated: attestations name the final manifest digests.
 	if err := m.attest(ctx, build, layout, want); err != nil {
-		return nil, dir, fmt.Errorf("attestations: %w", err)
+		return nil, dir, fmt.Errorf("attestations: %v", err)
 	}
 	return layout, dir, nil
 }

@@ -550,12 +550,12 @@ func workspaceSource(ctx context.Context, ws *dagger.Workspace, gowork GoWorkMod
 	if gowork != GoWorkModeOff {
 		var err error
 		if goWork, err = ws.FindUp(ctx, "go.work"); err != nil {
-			return nil, gorepo.Layout{}, nil, fmt.Errorf("finding the Go workspace to build: %w", err)
+			return nil, gorepo.Layout{}, nil, fmt.Errorf("finding the Go workspace to build: %v", err)
 		}
 	}
 	goMod, err := ws.FindUp(ctx, "go.mod")
 	if err != nil {
-		return nil, gorepo.Layout{}, nil, fmt.Errorf("finding the Go module to build: %w", err)
+		return nil, gorepo.Layout{}, nil, fmt.Errorf("finding the Go module to build: %v", err)
 	}
 	if goMod == "" && goWork == "" {
 		return nil, gorepo.Layout{}, nil, errNoGoMod

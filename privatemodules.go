@@ -124,7 +124,7 @@ func checkCABundle(ctx context.Context, f *dagger.File, secret *dagger.Secret) e
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("reading the CA bundle: %w", err)
+		return fmt.Errorf("reading the CA bundle: %v", err)
 	}
 	return privmod.CheckCABundle(data)
 }

@@ -518,11 +518,11 @@ func logStderr(format string, args ...any) {
 func serviceEndpoint(ctx context.Context, service *dagger.Service) (string, error) {
 	started, err := service.Start(ctx)
 	if err != nil {
-		return "", fmt.Errorf("starting the registry service: %w", err)
+		return "", fmt.Errorf("starting the registry service: %v", err)
 	}
 	endpoint, err := started.Endpoint(ctx)
 	if err != nil {
-		return "", fmt.Errorf("registry service address: %w", err)
+		return "", fmt.Errorf("registry service address: %v", err)
 	}
 	return endpoint, nil
 }

@@ -497,7 +497,7 @@ func (m *GoBuild) releasePlan(ctx context.Context, plan *buildPlan, req *release
 func (m *GoBuild) defaultProjectName(ctx context.Context, src *dagger.Directory) (string, error) {
 	modulePath, err := m.modulePath(ctx, src)
 	if err != nil {
-		return "", fmt.Errorf("%w (or give projectName)", err)
+		return "", fmt.Errorf("%v (or give projectName)", err)
 	}
 	return release.ProjectName(modulePath)
 }
@@ -517,7 +517,7 @@ func (m *GoBuild) modulePath(ctx context.Context, src *dagger.Directory) (string
 	}
 	goMod, err := src.File("go.mod").Contents(ctx)
 	if err != nil {
-		return "", fmt.Errorf("reading the source's go.mod for the module path: %w", withStderr(err))
+		return "", fmt.Errorf("reading the source's go.mod for the module path: %v", withStderr(err))
 	}
 	modulePath := modfile.ModulePath([]byte(goMod))
 	if modulePath == "" {
@@ -590,7 +590,7 @@ func exportDocs(ctx context.Context, src *dagger.Directory, dir string) ([]strin
 	}
 	picked := src.Filter(dagger.DirectoryFilterOpts{Include: release.DefaultFilePatterns})
 	if _, err := picked.Export(ctx, dir); err != nil {
-		return nil, fmt.Errorf("exporting the source's license, readme and changelog files: %w", withStderr(err))
+		return nil, fmt.Errorf("exporting the source's license, readme and changelog files: %v", withStderr(err))
 	}
 	var paths, links []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -623,7 +623,7 @@ func exportDocs(ctx context.Context, src *dagger.Directory, dir string) ([]strin
 		errs = append(errs, err)
 	}
 	if err := release.DocLinksError(errs); err != nil {
-		return nil, fmt.Errorf("release: %w", err)
+		return nil, fmt.Errorf("release: %v", err)
 	}
 	return release.DefaultFiles(paths), nil
 }
@@ -670,7 +670,7 @@ func followDocLink(ctx context.Context, src *dagger.Directory, dir, link string)
 		return err
 	}
 	if _, err := src.File(resolved).Export(ctx, abs); err != nil {
-		return fmt.Errorf("exporting %s, the target of %s: %w", resolved, link, withStderr(err))
+		return fmt.Errorf("exporting %s, the target of %s: %v", resolved, link, withStderr(err))
 	}
 	if info, err := os.Lstat(p); err != nil || !info.Mode().IsRegular() {
 		return release.DocLinkTargetError(link, target, resolved+", which did not export as a regular file")

@@ -144,7 +144,7 @@ func (m *GoBuild) runContainer(ctx context.Context, fn, arch, binary, runImage s
 	}
 	name, err := binrun.Choose(built, binary)
 	if err != nil {
-		return nil, "", t, fmt.Errorf("%s --arch %s: %w", fn, t, err)
+		return nil, "", t, fmt.Errorf("%s --arch %s: %v", fn, t, err)
 	}
 	// Pull the image now, so a platform it lacks fails naming both.
 	ctr, err := dag.Container(dagger.ContainerOpts{Platform: dagger.Platform(gotest.RunPlatform(t))}).

@@ -73,10 +73,10 @@ func (m *GoBuild) WithSigningKey(
 	}
 	data, err := key.Plaintext(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("reading --key: %w", err)
+		return nil, fmt.Errorf("reading --key: %v", err)
 	}
 	if err := signing.CheckPrivateKey([]byte(data)); err != nil {
-		return nil, fmt.Errorf("with-signing-key --key: %w", err)
+		return nil, fmt.Errorf("with-signing-key --key: %v", err)
 	}
 	next := *m
 	next.Signing = &Signing{Key: key, Password: password, Attestations: attestations, CosignVersion: cosignVersion, CosignImage: cosignImage}
@@ -118,7 +118,7 @@ func (s *Signing) startKeyCheck(ctx context.Context) func() error {
 	go func() {
 		_, err := s.withKey(s.cosign()).WithExec(signing.WithPassword(signing.PublicKey())).Sync(ctx)
 		if err != nil {
-			err = fmt.Errorf("with-signing-key: cosign cannot open the key with the password: %w", withStderr(err))
+			err = fmt.Errorf("with-signing-key: cosign cannot open the key with the password: %v", withStderr(err))
 		}
 		done <- err
 	}()
@@ -185,7 +185,7 @@ func (s *Signing) signImages(ctx context.Context, images []string, to signTarget
 		ctr = ctr.WithExec(args)
 	}
 	if _, err := ctr.Sync(ctx); err != nil {
-		return fmt.Errorf("cosign sign %s: %w", strings.Join(images, " "), withStderr(err))
+		return fmt.Errorf("cosign sign %s: %v", strings.Join(images, " "), withStderr(err))
 	}
 	return nil
 }
@@ -213,7 +213,7 @@ func (s *Signing) pushSigned(ctx context.Context, p *layoutPush, layoutDir, name
 		images[i] = repo + "@" + d
 	}
 	if err := s.signImages(ctx, images, target); err != nil {
-		return "", fmt.Errorf("%w (the image was pushed by digest only; no tag was moved)", err)
+		return "", fmt.Errorf("%v (the image was pushed by digest only; no tag was moved)", err)
 	}
 	return registrypush.PushTags(ctx, layoutDir, tags, p.opts)
 }
@@ -265,7 +265,7 @@ func (s *Signing) signChecksums(ctx context.Context, dist, checksums string) err
 		WithExec(signing.WithPassword(signing.SignBlob(checksums, sig, bundle)))
 	for _, name := range []string{sig, bundle} {
 		if _, err := signed.File(dir+"/"+name).Export(ctx, filepath.Join(abs, name)); err != nil {
-			return fmt.Errorf("cosign sign-blob %s: %w", checksums, withStderr(err))
+			return fmt.Errorf("cosign sign-blob %s: %v", checksums, withStderr(err))
 		}
 	}
 	return nil

@@ -53,11 +53,11 @@ func (m *GoBuild) source(ctx context.Context, builder *dagger.Container) (*dagge
 	}
 	data, err := ran.File(moduleInfoFile).Contents(ctx)
 	if err != nil {
-		return nil, buildopts.Stamp{}, fmt.Errorf("reading the module proxy's record of %s: %w", spec, withStderr(err))
+		return nil, buildopts.Stamp{}, fmt.Errorf("reading the module proxy's record of %s: %v", spec, withStderr(err))
 	}
 	info, err := gomodule.ParseInfo([]byte(data))
 	if err != nil {
-		return nil, buildopts.Stamp{}, fmt.Errorf("%s: %w", spec, err)
+		return nil, buildopts.Stamp{}, fmt.Errorf("%s: %v", spec, err)
 	}
 	known := buildopts.Stamp{Tag: spec.Version}
 	if !info.Time.IsZero() {
@@ -104,7 +104,7 @@ func (p *buildPlan) checkStampSources(ctx context.Context) error {
 	}
 	isGit, err := p.src.Exists(ctx, ".git")
 	if err != nil {
-		return fmt.Errorf("looking for the source's git checkout: %w", err)
+		return fmt.Errorf("looking for the source's git checkout: %v", err)
 	}
 	if isGit {
 		return nil
@@ -124,7 +124,7 @@ func (p *buildPlan) checkStampSources(ctx context.Context) error {
 func (p *buildPlan) readStamp(ctx context.Context, builder *dagger.Container) error {
 	isGit, err := p.src.Exists(ctx, ".git")
 	if err != nil {
-		return fmt.Errorf("reading the source's git stamp: %w", err)
+		return fmt.Errorf("reading the source's git stamp: %v", err)
 	}
 	if !isGit {
 		return p.setStamp("", "")
@@ -135,11 +135,11 @@ func (p *buildPlan) readStamp(ctx context.Context, builder *dagger.Container) er
 		WithExec([]string{"sh", "-c", buildopts.StampScript + "\n" + buildopts.RemoteScript})
 	out, err := read.Stdout(ctx)
 	if err != nil {
-		return fmt.Errorf("reading the source's git stamp: %w", withStderr(err))
+		return fmt.Errorf("reading the source's git stamp: %v", withStderr(err))
 	}
 	remote, err := read.File(buildopts.RemoteFile).Contents(ctx)
 	if err != nil {
-		return fmt.Errorf("reading the source's git remote: %w", err)
+		return fmt.Errorf("reading the source's git remote: %v", err)
 	}
 	return p.setStamp(out, remote)
 }

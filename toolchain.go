@@ -234,7 +234,7 @@ func exportLayout(ctx context.Context, variants []*dagger.Container, dir, layout
 		return err
 	}
 	if _, err := dag.Container().AsTarball(dagger.ContainerAsTarballOpts{PlatformVariants: variants}).Export(ctx, tarball); err != nil {
-		return fmt.Errorf("assembling the image: %w", err)
+		return fmt.Errorf("assembling the image: %v", err)
 	}
 	defer os.Remove(tarball)
 	f, err := os.Open(tarball)
@@ -243,7 +243,7 @@ func exportLayout(ctx context.Context, variants []*dagger.Container, dir, layout
 	}
 	defer f.Close()
 	if err := ocilayout.ExtractTar(f, layoutDir); err != nil {
-		return fmt.Errorf("reading the assembled image: %w", err)
+		return fmt.Errorf("reading the assembled image: %v", err)
 	}
 	return nil
 }
@@ -405,7 +405,7 @@ rm -rf /var/lib/apt/lists/*`, "install"}, llvm...)).
 	tc = tc.WithDirectory("/go/bin", bins)
 	tag, err := toolchainTag(ctx, tc, req)
 	if err != nil {
-		return nil, "", fmt.Errorf("toolchain for %s: %w", t, withStderr(err))
+		return nil, "", fmt.Errorf("toolchain for %s: %v", t, withStderr(err))
 	}
 	return tc.
 		WithLabel("org.opencontainers.image.title", "go-build").

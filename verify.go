@@ -50,7 +50,7 @@ func verify(ctx context.Context, bins *dagger.Directory, t platform.Target, rule
 func exportVerified(ctx context.Context, bins *dagger.Directory, t platform.Target, rules binaryRules, dir string) ([]string, error) {
 	// The build itself runs lazily here, so its failures surface here too.
 	if _, err := bins.Export(ctx, dir); err != nil {
-		return nil, fmt.Errorf("building the %s binaries: %w", t, withStderr(err))
+		return nil, fmt.Errorf("building the %s binaries: %v", t, withStderr(err))
 	}
 	if err := verifyDir(dir, t, rules); err != nil {
 		return nil, err
