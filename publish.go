@@ -507,22 +507,3 @@ func parsePushTimeout(what, s, examples string) (time.Duration, error) {
 	}
 	return d, nil
 }
-
-// logStderr prints a line to the module's stderr, which the call's
-// progress output shows.
-func logStderr(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, format+"\n", args...)
-}
-
-// serviceEndpoint starts the registry service and returns its host:port.
-func serviceEndpoint(ctx context.Context, service *dagger.Service) (string, error) {
-	started, err := service.Start(ctx)
-	if err != nil {
-		return "", fmt.Errorf("starting the registry service: %v", err)
-	}
-	endpoint, err := started.Endpoint(ctx)
-	if err != nil {
-		return "", fmt.Errorf("registry service address: %v", err)
-	}
-	return endpoint, nil
-}
