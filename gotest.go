@@ -284,6 +284,12 @@ func (p *buildPlan) platformTests(ctx context.Context, t platform.Target, opts g
 // binaries and the results.
 var testRunLayout = gotest.RunLayout{SrcRoot: srcDir, BinDir: testBinDir, ResultsDir: testResultsDir}
 
+// testRunSourceExclude keeps git's metadata out of the source the test
+// binaries see: a CI checkout can leave a token in .git/config (GitLab's
+// clone URL, actions/checkout's extra header), and test code must not read
+// it. Tests read their package's files and testdata, never .git.
+var testRunSourceExclude = []string{".git", "**/.git"}
+
 // builderOnlyPaths are where the builders keep the credentials (the netrc,
 // the git token files, the company CA) and mount the shared cache volumes
 // (module cache, build cache): the run container has nothing there.
@@ -322,7 +328,7 @@ func (p *buildPlan) runTestBinaries(ctx context.Context, t platform.Target, opts
 	for _, mount := range run.Mounts {
 		switch mount.Content {
 		case gotest.MountSource:
-			ctr = ctr.WithMountedDirectory(mount.Path, p.src)
+			ctr = ctr.WithMountedDirectory(mount.Path, p.src.Filter(dagger.DirectoryFilterOpts{Exclude: testRunSourceExclude}))
 		case gotest.MountBinaries:
 			ctr = ctr.WithMountedDirectory(mount.Path, dir)
 		default:

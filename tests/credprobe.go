@@ -13,7 +13,7 @@ import (
 
 // credprobeTests are the credprobe fixture's tests that must pass on every
 // platform: each checks one thing test code must not see or change.
-var credprobeTests = []string{"TestGreeting", "TestNoCredentialFiles", "TestNoCredentialEnv", "TestNoSecretInFiles", "TestCacheWrites"}
+var credprobeTests = []string{"TestGreeting", "TestNoCredentialFiles", "TestNoCredentialEnv", "TestNoSecretInFiles", "TestCacheWrites", "TestNoGitMetadata"}
 
 // TestCredentialIsolation runs test code that looks for credentials and writes into the caches.
 //
@@ -21,7 +21,9 @@ var credprobeTests = []string{"TestGreeting", "TestNoCredentialFiles", "TestNoCr
 // checks, so its tests compile only with the proxy's login (in --netrc) and
 // the git server's token (with-git-token). Its tests fail when they see a
 // netrc, a git token file, go's private-module settings, git's
-// configuration, or a planted credential in the environment or in a file;
+// configuration, a .git (the fixture gets one whose origin holds the git
+// token, as a CI checkout leaves it), or a planted credential in the
+// environment or in a file;
 // and they write a marker file into every module and build cache they can
 // find. Under --mode CROSS (linux/amd64 natively, linux/arm64 emulated) and
 // --mode EMULATE (linux/arm64) every test must pass, and afterwards no
@@ -106,7 +108,11 @@ func (m *Tests) credprobeGoBuild(srv *privServers, mode dagger.GoBuildBuildMode)
 	netrc := fmt.Sprintf("machine %s:%d login %s password %s\n", privProxyHost, privProxyPort, privUser, privPassword)
 	opts := srv.opts("credprobe", srv.ca, netrc)
 	opts.Mode = mode
-	return srv.bind(m.goBuildOf(dag.CurrentModule().Source().Directory("testdata/credprobe"), opts)).
+	// A .git whose origin carries the git token, as a CI checkout leaves
+	// it: the test binaries must not see it (TestNoGitMetadata).
+	source := dag.CurrentModule().Source().Directory("testdata/credprobe").
+		WithNewFile(".git/config", fmt.Sprintf("[remote \"origin\"]\n\turl = https://%s:%s@%s/group/credprobe.git\n", privUser, privGitToken, privGitHost))
+	return srv.bind(m.goBuildOf(source, opts)).
 		WithGitToken(privGitHost, dag.SetSecret("go-build-check-credprobe-git-token", privGitToken),
 			dagger.GoBuildWithGitTokenOpts{Username: privUser})
 }
@@ -197,7 +203,8 @@ func credprobeControl(ctx context.Context, gb *dagger.GoBuild, marker string) er
 		return leak
 	}
 	for _, want := range []string{"--- FAIL: TestNoCredentialFiles", "/root/.netrc exists", "/run/go-build exists",
-		"--- FAIL: TestNoCredentialEnv", "$GOPRIVATE is set", "--- FAIL: TestNoSecretInFiles", "/root/.netrc holds a planted credential"} {
+		"--- FAIL: TestNoCredentialEnv", "$GOPRIVATE is set", "--- FAIL: TestNoSecretInFiles", "/root/.netrc holds a planted credential",
+		"--- FAIL: TestNoGitMetadata", ".git exists"} {
 		if code == 0 || !strings.Contains(out, want) {
 			return fmt.Errorf("control: go test of the credprobe fixture in go-build's builder (which holds the credentials) exited %d without %q: the probe cannot see credentials; its output:\n%s",
 				code, want, out)

@@ -173,3 +173,23 @@ func write(t *testing.T, file string) {
 		t.Logf("wrote: %s", file)
 	}
 }
+
+// TestNoGitMetadata fails when a .git is in the test's directory or above
+// it: the check plants one whose config holds a token in the origin URL,
+// as a CI checkout leaves it, and test code must not be able to read it.
+func TestNoGitMetadata(t *testing.T) {
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
+			t.Errorf("%s exists", filepath.Join(dir, ".git"))
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return
+		}
+		dir = parent
+	}
+}
