@@ -2,7 +2,7 @@ package coverage
 
 import (
 	"bytes"
-	"flag"
+	"dagger/go-build/internal/golden"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,8 +13,6 @@ import (
 
 	"dagger/go-build/internal/errtest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 func mustParse(t *testing.T, name, text string) *Profile {
 	t.Helper()
@@ -156,23 +154,6 @@ func readProfiles(t *testing.T) []PlatformProfile {
 	return out
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (go test -update rewrites it):\n%s", path, got)
-	}
-}
-
 // TestMergeGolden merges three platforms' profiles: greet.go on all of
 // them, order_little.go on the little-endian ones, order_big.go on s390x
 // only and simd_arm64.go on arm64 only.
@@ -182,13 +163,13 @@ func TestMergeGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "merged.out", m.Profile.Format())
-	golden(t, "merged-summary.txt", []byte(m.Summary().Text(len(profiles))))
+	golden.Check(t, filepath.Join("testdata", "merged.out"), m.Profile.Format())
+	golden.Check(t, filepath.Join("testdata", "merged-summary.txt"), []byte(m.Summary().Text(len(profiles))))
 	var each strings.Builder
 	for _, p := range profiles {
 		each.WriteString("== " + p.Platform + "\n" + Summarize(p.Profile).Text(0) + "\n")
 	}
-	golden(t, "platform-summaries.txt", []byte(each.String()))
+	golden.Check(t, filepath.Join("testdata", "platform-summaries.txt"), []byte(each.String()))
 
 	// Merging in another order gives the same profile.
 	slices.Reverse(profiles)

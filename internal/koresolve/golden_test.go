@@ -3,8 +3,8 @@ package koresolve
 import (
 	"bytes"
 	"crypto/sha256"
+	"dagger/go-build/internal/golden"
 	"encoding/hex"
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -15,8 +15,6 @@ import (
 
 	"dagger/go-build/internal/koconfig"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
 const project = "testdata/project"
 
@@ -100,23 +98,6 @@ func resolveFixture(t *testing.T, recursive bool, mode Mode, tags []string) ([]b
 	return Join(out...), paths
 }
 
-func checkGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	file := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.WriteFile(file, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatalf("%v (go test -run %s -update writes it)", err, t.Name())
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the output (go test -run %s -update rewrites it); got:\n%s", file, t.Name(), got)
-	}
-}
-
 func TestGoldenResolve(t *testing.T) {
 	tests := []struct {
 		golden    string
@@ -137,7 +118,7 @@ func TestGoldenResolve(t *testing.T) {
 			if bytes.Contains(got, []byte("ko://example.com/shop/cmd/api")) || bytes.Contains(got, []byte("ko://example.com/shop/cmd/worker")) {
 				t.Errorf("a reference is left:\n%s", got)
 			}
-			checkGolden(t, tt.golden, got)
+			golden.Check(t, filepath.Join("testdata", "golden", tt.golden), got)
 		})
 	}
 }
@@ -182,5 +163,5 @@ func TestGoldenPlan(t *testing.T) {
 			fmt.Fprintf(&out, "  %s: env %q args %q\n", p, inv.Env, inv.Args())
 		}
 	}
-	checkGolden(t, "plan.txt", []byte(out.String()))
+	golden.Check(t, filepath.Join("testdata", "golden", "plan.txt"), []byte(out.String()))
 }

@@ -1,8 +1,10 @@
 package linuxpkg
 
 import (
+	"dagger/go-build/internal/golden"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"text/tabwriter"
@@ -49,7 +51,7 @@ func TestArchTable(t *testing.T) {
 	if err := w.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "arches.txt", b.String())
+	golden.Check(t, filepath.Join("testdata", "arches.txt"), []byte(b.String()))
 }
 
 // TestArchMatchesNFPM checks every table entry against nFPM's own

@@ -1,8 +1,10 @@
 package linuxpkg
 
 import (
+	"dagger/go-build/internal/golden"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -37,7 +39,7 @@ func TestPlanNames(t *testing.T) {
 		}
 		fmt.Fprintf(&b, "\n  %s\n  %s\n", o.File, o.SBOM)
 	}
-	golden(t, "plan.txt", b.String())
+	golden.Check(t, filepath.Join("testdata", "plan.txt"), []byte(b.String()))
 	if got, want := len(plan.Files()), 2*len(plan.Outputs); got != want {
 		t.Errorf("Files() has %d names, want %d", got, want)
 	}

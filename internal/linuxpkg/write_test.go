@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"dagger/go-build/internal/golden"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -110,7 +111,7 @@ func TestWritePackages(t *testing.T) {
 		}
 		checkSBOM(t, filepath.Join(dist, o.SBOM))
 	}
-	golden(t, "packages.txt", report.String())
+	golden.Check(t, filepath.Join("testdata", "packages.txt"), []byte(report.String()))
 }
 
 // TestWriteReproducible writes the packages twice, from copies of the

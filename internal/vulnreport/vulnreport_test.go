@@ -2,7 +2,7 @@ package vulnreport
 
 import (
 	"bytes"
-	"flag"
+	"dagger/go-build/internal/golden"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,25 +12,6 @@ import (
 
 	"dagger/go-build/internal/errtest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (go test -update rewrites it):\n%s", path, got)
-	}
-}
 
 // The inputs are real govulncheck v1.10.0 -format json outputs on a
 // fixture module calling (source-called), only importing
@@ -53,7 +34,7 @@ func TestReportGolden(t *testing.T) {
 			}
 			text, err := Report(in)
 			errtest.Check(t, err, ErrVulnerable, tt.wantErr)
-			golden(t, strings.TrimSuffix(tt.in, ".json")+".txt", []byte(text))
+			golden.Check(t, filepath.Join("testdata", strings.TrimSuffix(tt.in, ".json")+".txt"), []byte(text))
 		})
 	}
 }
@@ -192,7 +173,7 @@ func TestDatabase(t *testing.T) {
 	if len(files) != 4 {
 		t.Errorf("%d files, want 4", len(files))
 	}
-	golden(t, "database.txt", all.Bytes())
+	golden.Check(t, filepath.Join("testdata", "database.txt"), all.Bytes())
 
 	for _, tt := range []struct {
 		edit    func(*Advisory)
