@@ -28,7 +28,7 @@ const publishRepository = "registry.test/purego"
 // attestation manifest naming it.
 // +check
 func (m *Tests) PublishToRegistry(ctx context.Context) error {
-	registry, err := m.startRegistry(ctx)
+	registry, err := m.startRegistry(ctx, "PublishToRegistry")
 	if err != nil {
 		return err
 	}

@@ -298,7 +298,7 @@ func (m *Tests) searchImage(ctx context.Context, s *leakSearch, gb *dagger.GoBui
 // searchPublished publishes gb's image to a registry service and searches
 // what publish printed and everything the registry holds of it.
 func (m *Tests) searchPublished(ctx context.Context, s *leakSearch, gb *dagger.GoBuild) error {
-	registry, err := m.startRegistry(ctx)
+	registry, err := m.startRegistry(ctx, "CredentialsStayOut")
 	if err != nil {
 		return err
 	}

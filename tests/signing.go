@@ -126,7 +126,7 @@ func (r cosignRun) want(pass bool, what string) error {
 // showing the password.
 // +check
 func (m *Tests) PublishSigned(ctx context.Context) error {
-	registry, err := m.startRegistry(ctx)
+	registry, err := m.startRegistry(ctx, "PublishSigned")
 	if err != nil {
 		return err
 	}
@@ -302,9 +302,15 @@ func (m *Tests) ReleaseSigned(ctx context.Context) error {
 	return nil
 }
 
-// startRegistry starts a registry service of its own.
-func (m *Tests) startRegistry(ctx context.Context) (*dagger.Service, error) {
-	registry, err := dag.Container().From(m.RegistryImage).WithExposedPort(5000).AsService().Start(ctx)
+// startRegistry starts a registry of the check named check, its own: the
+// engine runs one instance of identical services, so registries of the
+// same definition would be shared between checks running side by side
+// (dagger check), and the first check to stop its registry would empty
+// the others'. The check's name in the environment tells them apart.
+func (m *Tests) startRegistry(ctx context.Context, check string) (*dagger.Service, error) {
+	registry, err := dag.Container().From(m.RegistryImage).
+		WithEnvVariable("GO_BUILD_CHECK", check).
+		WithExposedPort(5000).AsService().Start(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("starting the registry: %w", err)
 	}

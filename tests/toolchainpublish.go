@@ -155,7 +155,7 @@ func indexDigests(ctx context.Context, registryURL, repo, tag string) ([]string,
 // repository's tags are exactly those three and the three signatures.
 // +check
 func (m *Tests) PublishToolchainSigned(ctx context.Context) error {
-	registry, err := m.startRegistry(ctx)
+	registry, err := m.startRegistry(ctx, "PublishToolchainSigned")
 	if err != nil {
 		return err
 	}
