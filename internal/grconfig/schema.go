@@ -153,16 +153,7 @@ type StringArray []string
 
 // UnmarshalYAML reads a string or a list of them.
 func (a *StringArray) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind == yaml.ScalarNode {
-		*a = StringArray{n.Value}
-		return nil
-	}
-	var list []string
-	if err := n.Decode(&list); err != nil {
-		return err
-	}
-	*a = list
-	return nil
+	return decodeList((*[]string)(a), n, func(s string) []string { return []string{s} })
 }
 
 // FlagArray is a list of flags, or one string split at spaces.
@@ -170,15 +161,21 @@ type FlagArray []string
 
 // UnmarshalYAML reads a list, or a string split into fields.
 func (a *FlagArray) UnmarshalYAML(n *yaml.Node) error {
+	return decodeList((*[]string)(a), n, strings.Fields)
+}
+
+// decodeList reads a YAML list of strings into dst, or a single string
+// through scalar.
+func decodeList(dst *[]string, n *yaml.Node, scalar func(string) []string) error {
 	if n.Kind == yaml.ScalarNode {
-		*a = strings.Fields(n.Value)
+		*dst = scalar(n.Value)
 		return nil
 	}
 	var list []string
 	if err := n.Decode(&list); err != nil {
 		return err
 	}
-	*a = list
+	*dst = list
 	return nil
 }
 
