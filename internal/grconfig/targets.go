@@ -115,47 +115,19 @@ func matrix(b Build, path string) ([]target, error) {
 			var variants []target
 			switch arch {
 			case "386":
-				for _, v := range orDefault(b.Go386, defaultGo386) {
-					t := base
-					t.go386 = v
-					variants = append(variants, t)
-				}
+				variants = withVariants(base, orDefault(b.Go386, defaultGo386), func(t *target, v string) { t.go386 = v })
 			case "amd64":
-				for _, v := range orDefault(b.Goamd64, defaultGoamd64) {
-					t := base
-					t.goamd64 = v
-					variants = append(variants, t)
-				}
+				variants = withVariants(base, orDefault(b.Goamd64, defaultGoamd64), func(t *target, v string) { t.goamd64 = v })
 			case "arm64":
-				for _, v := range orDefault(b.Goarm64, defaultGoarm64) {
-					t := base
-					t.goarm64 = v
-					variants = append(variants, t)
-				}
+				variants = withVariants(base, orDefault(b.Goarm64, defaultGoarm64), func(t *target, v string) { t.goarm64 = v })
 			case "arm":
-				for _, v := range orDefault(b.Goarm, defaultGoarm) {
-					t := base
-					t.goarm = v
-					variants = append(variants, t)
-				}
+				variants = withVariants(base, orDefault(b.Goarm, defaultGoarm), func(t *target, v string) { t.goarm = v })
 			case "mips", "mipsle", "mips64", "mips64le":
-				for _, v := range orDefault(b.Gomips, defaultGomips) {
-					t := base
-					t.gomips = v
-					variants = append(variants, t)
-				}
+				variants = withVariants(base, orDefault(b.Gomips, defaultGomips), func(t *target, v string) { t.gomips = v })
 			case "ppc64", "ppc64le":
-				for _, v := range orDefault(b.Goppc64, defaultGoppc64) {
-					t := base
-					t.goppc64 = v
-					variants = append(variants, t)
-				}
+				variants = withVariants(base, orDefault(b.Goppc64, defaultGoppc64), func(t *target, v string) { t.goppc64 = v })
 			case "riscv64":
-				for _, v := range orDefault(b.Goriscv64, defaultGoriscv64) {
-					t := base
-					t.goriscv64 = v
-					variants = append(variants, t)
-				}
+				variants = withVariants(base, orDefault(b.Goriscv64, defaultGoriscv64), func(t *target, v string) { t.goriscv64 = v })
 			default:
 				variants = []target{base}
 			}
@@ -174,6 +146,18 @@ func matrix(b Build, path string) ([]target, error) {
 		out = append(out, t)
 	}
 	return out, nil
+}
+
+// withVariants is base once per value, set writing the value into its
+// variant field (GOARM, GOAMD64...).
+func withVariants(base target, values []string, set func(*target, string)) []target {
+	out := make([]target, 0, len(values))
+	for _, v := range values {
+		t := base
+		set(&t, v)
+		out = append(out, t)
+	}
+	return out
 }
 
 func orDefault(list []string, dflt ...string) []string {
